@@ -1,0 +1,25 @@
+/* The subcommands of `ourvoice` and the helpers they share for options. Every option can
+ * also come from an environment variable (named in each --help). */
+#ifndef OURVOICE_CLI_H
+#define OURVOICE_CLI_H
+
+#include <stdbool.h>
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+
+#define DEFAULT_DATA_DIR OURVOICE_SOURCE_DIR "/data"
+#define DEFAULT_WEB_DIR OURVOICE_SOURCE_DIR "/web"
+
+/* The environment variable's value if set and non-empty, else fallback. */
+const char *opt_env(const char *name, const char *fallback);
+
+/* Parses a decimal integer within [min, max]; prints an error naming `what` and returns -1
+ * otherwise. */
+int opt_int(const char *text, long min, long max, const char *what, long *out);
+
+/* Prints "ourvoice: message" on stderr; returns 2 (the usage-error exit code). */
+int opt_fail(const char *message, const char *detail);
+
+#endif

@@ -1,0 +1,35 @@
+/* Option helpers shared by the subcommands (see cli.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "core/banned.h"
+
+const char *opt_env(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+int opt_int(const char *text, long min, long max, const char *what, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = text ? strtol(text, &end, 10) : 0;
+    if (!text || !*text || *end || errno || v < min || v > max) {
+        fprintf(stderr, "ourvoice: %s must be a whole number from %ld to %ld\n", what, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int opt_fail(const char *message, const char *detail)
+{
+    if (detail)
+        fprintf(stderr, "ourvoice: %s: %s\n", message, detail);
+    else
+        fprintf(stderr, "ourvoice: %s\n", message);
+    return 2;
+}

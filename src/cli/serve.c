@@ -1,0 +1,96 @@
+/* `ourvoice serve`: checks the database is migrated, then runs the HTTP server. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/routes.h"
+#include "cli/cli.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+static const char usage[] =
+    "usage: ourvoice serve [options]\n"
+    "\n"
+    "Serves the web apps and the HTTP API.\n"
+    "\n"
+    "  --db FILE|URL     database (env OURVOICE_DB; required; run `ourvoice init` first)\n"
+    "  --port N          TCP port, 0 for any free one (env OURVOICE_PORT; default 8080)\n"
+    "  --bind ADDR       address to listen on (env OURVOICE_BIND; default 127.0.0.1)\n"
+    "  --web DIR         web apps folder (env OURVOICE_WEB; default the source tree's web/)\n"
+    "  --loops N         event loops (env OURVOICE_LOOPS; default one per core)\n"
+    "  --workers N       worker threads for slow work (env OURVOICE_WORKERS; default one per core)\n"
+    "  --max-body BYTES  largest JSON request body (env OURVOICE_MAX_BODY; default 1048576)\n"
+    "  --test-hooks      enable the endpoints the test suite uses (never in production)\n"
+    "  --quiet           log warnings and errors only\n"
+    "  --help            this text\n";
+
+int cmd_serve(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},      {"port", required_argument, NULL, 'p'},
+        {"bind", required_argument, NULL, 'b'},    {"web", required_argument, NULL, 'w'},
+        {"loops", required_argument, NULL, 'l'},   {"workers", required_argument, NULL, 'k'},
+        {"max-body", required_argument, NULL, 'm'}, {"test-hooks", no_argument, NULL, 't'},
+        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    struct server_config cfg = {
+        .db_url = opt_env("OURVOICE_DB", NULL),
+        .bind = opt_env("OURVOICE_BIND", "127.0.0.1"),
+        .web_dir = opt_env("OURVOICE_WEB", DEFAULT_WEB_DIR),
+    };
+    const char *port = opt_env("OURVOICE_PORT", "8080");
+    const char *loops = opt_env("OURVOICE_LOOPS", "0");
+    const char *workers = opt_env("OURVOICE_WORKERS", "0");
+    const char *max_body = opt_env("OURVOICE_MAX_BODY", "1048576");
+    int c;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case 'd': cfg.db_url = optarg; break;
+        case 'p': port = optarg; break;
+        case 'b': cfg.bind = optarg; break;
+        case 'w': cfg.web_dir = optarg; break;
+        case 'l': loops = optarg; break;
+        case 'k': workers = optarg; break;
+        case 'm': max_body = optarg; break;
+        case 't': cfg.test_hooks = true; break;
+        case 'q': log_set_level(LOG_WARN); break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (optind < argc)
+        return opt_fail("unexpected argument", argv[optind]);
+    if (!cfg.db_url)
+        return opt_fail("--db is required", NULL);
+    long v;
+    if (opt_int(port, 0, 65535, "--port", &v) < 0)
+        return 2;
+    cfg.port = (int)v;
+    if (opt_int(loops, 0, LIMIT_LOOPS, "--loops", &v) < 0)
+        return 2;
+    cfg.loops = (int)v;
+    if (opt_int(workers, 0, LIMIT_WORKERS, "--workers", &v) < 0)
+        return 2;
+    cfg.workers = (int)v;
+    if (opt_int(max_body, 1024, LIMIT_BODY_ABSOLUTE, "--max-body", &v) < 0)
+        return 2;
+    cfg.max_body = (size_t)v;
+
+    struct store *s;
+    const char *err = NULL;
+    if (store_open(cfg.db_url, &s, &err) != STORE_OK)
+        return opt_fail(err, NULL), 1;
+    long long areas = 0;
+    int rc = store_area_count(s, NULL, &areas);
+    store_close(s);
+    if (rc != STORE_OK || areas == 0)
+        return opt_fail("the database is not initialised; run `ourvoice init --db FILE` first",
+                        NULL),
+               1;
+    if (cfg.test_hooks)
+        log_warn("test_hooks_enabled", "note=\"test endpoints are on; never in production\"");
+    return server_run(&cfg, &api_routes);
+}

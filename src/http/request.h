@@ -1,0 +1,50 @@
+/* One HTTP request as handlers see it: the evhttp request, its arena, the loop (and so the
+ * database connection) it runs on, the matched route and its path parameters. A request
+ * is answered exactly once, through reply.h; its arena is freed when the answer is sent. */
+#ifndef OURVOICE_REQUEST_H
+#define OURVOICE_REQUEST_H
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/ids.h"
+
+struct loop;
+struct route;
+struct store;
+
+#define REQUEST_MAX_PARAMS 4
+
+enum lang { LANG_EN, LANG_KM };
+
+struct request {
+    struct evhttp_request *ev;
+    struct arena *arena;
+    struct loop *loop;
+    struct store *store; /* the loop's connection */
+    const struct route *route;
+    const char *path; /* decoded path, no query */
+    const char *params[REQUEST_MAX_PARAMS];
+    struct evkeyvalq query;
+    bool query_parsed;
+    json_t *body; /* parsed JSON body for routes that take one; owned by the arena */
+    enum lang lang;
+    char id[IDS_REQUEST_LEN + 1];
+    uint64_t started_ns;
+    int holds; /* > 0 while code on the stack still uses the request */
+    bool replied, async;
+};
+
+typedef void (*handler_fn)(struct request *r);
+
+/* A query parameter, decoded: *out is NULL when absent. -1 (and *out NULL) when the value
+ * is longer than LIMIT_QUERY_VALUE_BYTES or not valid UTF-8. */
+int req_query(struct request *r, const char *name, const char **out);
+const char *req_header(struct request *r, const char *name);
+bool req_accepts_gzip(struct request *r);
+
+#endif

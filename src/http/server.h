@@ -1,0 +1,39 @@
+/* The HTTP server: one event loop per core, each with its own evhttp on the shared port
+ * (SO_REUSEPORT) and its own database connection; slow work on a worker pool; a clean stop
+ * on SIGINT/SIGTERM that finishes the requests in flight. */
+#ifndef OURVOICE_SERVER_H
+#define OURVOICE_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/pool.h"
+#include "http/request.h"
+#include "http/router.h"
+
+struct server_config {
+    const char *db_url;
+    const char *bind;
+    int port; /* 0: any free port (printed on stdout) */
+    const char *web_dir;
+    int loops;   /* 0: one per core */
+    int workers; /* 0: one per core */
+    size_t max_body;
+    bool test_hooks;
+};
+
+/* Runs until SIGINT or SIGTERM; 0 on a clean stop. */
+int server_run(const struct server_config *cfg, const struct route_table *routes);
+
+/* For handlers: runs work(arg) on the worker pool, then done(r, arg) on r's loop, which
+ * must reply. */
+typedef void (*server_done_fn)(struct request *r, void *arg);
+void server_defer(struct request *r, pool_fn work, server_done_fn done, void *arg);
+
+/* For reply.c */
+bool server_stopping(const struct loop *loop);
+void server_request_done(struct request *r);
+int server_route_index(const struct route *route);
+size_t server_max_body(const struct loop *loop);
+
+#endif

@@ -1,0 +1,38 @@
+/* ourvoice: the command line of Our Voice, the citizen feedback and complaint system for
+ * Cambodia's sub-national public services. Dispatches to the subcommands in src/cli/. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/crypto.h"
+#include "core/banned.h"
+
+static const char usage[] =
+    "usage: ourvoice COMMAND [options]   (ourvoice COMMAND --help for each)\n"
+    "\n"
+    "  init     create or migrate the database and load the reference data\n"
+    "  serve    serve the web apps and the HTTP API\n"
+    "  version  print the version\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (crypto_init() < 0) {
+        fputs("ourvoice: the crypto library cannot start\n", stderr);
+        return 1;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("ourvoice %s\n", OURVOICE_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "init") == 0)
+        return cmd_init(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1);
+    fprintf(stderr, "ourvoice: unknown command (try `ourvoice --help`)\n");
+    return 2;
+}
