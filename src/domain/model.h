@@ -48,10 +48,137 @@ struct staff {
     const char *login, *name, *role, *password_hash;
     int64_t office_id; /* 0: none (national roles) */
     bool active;
+    const unsigned char *totp_sealed; /* NULL: no second factor enrolled */
+    size_t totp_sealed_len;
+    int failed_logins;
+    const char *locked_until, *created_at;
+};
+
+struct staff_list {
+    struct staff *items;
+    size_t count;
 };
 
 struct holiday {
     const char *date, *name_km, *name_en;
+};
+
+#define CASE_NUMBER_MAX 40
+#define HASH_BYTES 32
+
+/* A case as stored. Times are RFC 3339 UTC strings; NULL when not (yet) set. */
+struct case_row {
+    int64_t id;
+    const char *number, *kind, *status;
+    int64_t office_id, origin_office_id, ccwc_office_id; /* 0: none */
+    const char *area_code, *service_code, *text, *language, *scores;
+    bool sensitive, bypass_office, public_consent, public_approved;
+    const char *sex, *age_band;
+    int disability; /* -1 not said, 0 no, 1 yes */
+    unsigned char receipt_hash[HASH_BYTES];
+    const unsigned char *contact_sealed, *name_sealed;
+    size_t contact_sealed_len, name_sealed_len;
+    int64_t assigned_to;
+    int escalation_level;
+    const char *made_at, *created_at, *updated_at, *acknowledged_at, *answered_at, *closed_at;
+    const char *due_acknowledge, *due_answer, *breached;
+    int satisfied; /* -1 not rated, 0 no, 1 yes */
+    int rating;    /* 0 not rated */
+    const char *rating_comment;
+};
+
+struct case_list {
+    struct case_row *items;
+    size_t count;
+};
+
+/* Which cases a list may return: built by the authorization policy, never by handlers. */
+struct case_filter {
+    const int64_t *office_ids; /* cases handled by one of these offices (n > 0) */
+    size_t office_count;
+    const char *area_prefix;   /* or: cases whose area starts with this ("" = all) */
+    int64_t hide_origin_office; /* exclude sensitive cases accusing this office */
+    int64_t ccwc_office_id;    /* or: sensitive cases this CCWC may help with */
+    const char *status, *kind, *service_code, *q;
+    bool overdue_only;
+    const char *now;           /* for overdue */
+    int64_t assigned_to;       /* 0: anyone */
+    int64_t before_id;         /* cursor: ids below this (0: from the newest) */
+    size_t limit;
+};
+
+struct event_row {
+    int64_t id, case_id;
+    const char *at, *actor_kind;
+    int64_t actor_id; /* 0: none */
+    const char *type, *visibility, *text, *reason;
+    int64_t from_office, to_office; /* 0: none */
+    const char *status;
+};
+
+struct event_list {
+    struct event_row *items;
+    size_t count;
+};
+
+struct attachment {
+    int64_t id, case_id, event_id;
+    const char *mime;
+    const unsigned char *data;
+    size_t bytes;
+    const char *created_at;
+};
+
+struct attachment_list {
+    struct attachment *items;
+    size_t count;
+};
+
+struct staff_session {
+    unsigned char token_hash[HASH_BYTES];
+    int64_t staff_id;
+    const char *csrf, *created_at, *last_seen, *expires_at;
+};
+
+struct throttle_row {
+    const char *key;
+    int failures;
+    const char *window_start, *last_failure;
+};
+
+struct outbox_msg {
+    int64_t id;
+    const char *channel, *template_name;
+    const unsigned char *recipient_sealed;
+    size_t recipient_sealed_len;
+    int64_t case_id;
+    const char *status;
+    int attempts;
+    const char *next_attempt_at, *last_error, *created_at, *sent_at;
+};
+
+struct outbox_list {
+    struct outbox_msg *items;
+    size_t count;
+};
+
+struct audit_entry {
+    int64_t id;
+    const char *at, *actor_kind;
+    int64_t actor_id;
+    const char *action;
+    int64_t case_id;
+    const char *detail;
+    unsigned char prev_hash[HASH_BYTES], hash[HASH_BYTES];
+};
+
+struct audit_list {
+    struct audit_entry *items;
+    size_t count;
+};
+
+struct deadline_rule {
+    int acknowledge_days, answer_days; /* answer_days -1: none */
 };
 
 #endif

@@ -1,6 +1,6 @@
-/* The SQLite storage engine: WAL, synchronous=FULL, foreign keys on. Each struct store is
- * one connection whose statements are prepared once (on first use) and reused; SQLITE_BUSY
- * becomes STORE_RETRY so that store_tx() retries. */
+/* The SQLite storage engine: opening (WAL, synchronous=FULL, foreign keys), migrations,
+ * the transaction verbs, the gazetteer/catalogue/office operations and the operations
+ * table. Cases, sessions, the outbox and the audit log are in sqlite_cases.c. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +10,10 @@
 #include "core/log.h"
 #include "store/migrations.h"
 #include "store/store.h"
+#include "store/sqlite_internal.h"
 #include "core/banned.h"
 
-enum stmt_id {
+enum sql_id {
     ST_AREA_GET,
     ST_AREA_PROVINCES,
     ST_AREA_CHILDREN,
@@ -27,7 +28,6 @@ enum stmt_id {
     ST_OFFICE_BY_CODE,
     ST_HOLIDAY_PUT,
     ST_STAFF_INSERT,
-    ST_STAFF_BY_LOGIN,
     ST_COUNT
 };
 
@@ -80,149 +80,34 @@ static const char *const stmt_sql[ST_COUNT] = {
                           " FROM offices WHERE code = ?1",
     [ST_HOLIDAY_PUT] = "INSERT INTO holidays (day, name_km, name_en) VALUES (?1, ?2, ?3)"
                        " ON CONFLICT (day) DO NOTHING",
-    [ST_STAFF_INSERT] =
-        "INSERT INTO staff (login, name, role, office_id, password_hash)"
-        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (login) DO NOTHING",
-    [ST_STAFF_BY_LOGIN] = "SELECT id, login, name, role, office_id, password_hash, active"
-                          " FROM staff WHERE login = ?1",
+    [ST_STAFF_INSERT] = "INSERT INTO staff (login, name, role, office_id, password_hash)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (login) DO NOTHING",
 };
-
-struct sqlite_store {
-    struct store base;
-    sqlite3 *db;
-    sqlite3_stmt *stmts[ST_COUNT];
-};
-
-static struct sqlite_store *impl(struct store *s)
-{
-    return (struct sqlite_store *)s;
-}
-
-static int status_of(int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return STORE_OK;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return STORE_RETRY;
-    case SQLITE_CONSTRAINT:
-        return STORE_CONFLICT;
-    default:
-        return STORE_FAILED;
-    }
-}
-
-static int failed(struct sqlite_store *s, int rc, const char *what)
-{
-    int status = status_of(rc);
-    if (status == STORE_FAILED)
-        log_error("sqlite_error", "op=%s code=%d msg=\"%s\"", what, rc, sqlite3_errmsg(s->db));
-    return status;
-}
-
-/* The prepared statement, reset and with its bindings cleared; NULL on failure. */
-static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
-{
-    if (!s->stmts[id]) {
-        int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                                    &s->stmts[id], NULL);
-        if (rc != SQLITE_OK) {
-            failed(s, rc, "prepare");
-            return NULL;
-        }
-    }
-    sqlite3_reset(s->stmts[id]);
-    sqlite3_clear_bindings(s->stmts[id]);
-    return s->stmts[id];
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static const char *col_text(sqlite3_stmt *st, int i, struct arena *a)
-{
-    const unsigned char *v = sqlite3_column_text(st, i);
-    return v ? arena_strndup(a, (const char *)v, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-}
-
-static int exec(struct sqlite_store *s, const char *sql)
-{
-    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? STORE_OK : failed(s, rc, "exec");
-}
-
-/* Steps a statement that returns no rows. */
-static int run(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
-{
-    if (!st)
-        return STORE_FAILED;
-    int rc = sqlite3_step(st);
-    int status = rc == SQLITE_DONE ? STORE_OK : failed(s, rc, what);
-    sqlite3_reset(st);
-    return status;
-}
-
-/* Steps through rows, growing an arena array of `size`-byte items filled by `read`. */
-typedef void (*row_reader)(sqlite3_stmt *st, struct arena *a, void *item);
-
-static int collect(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a, size_t size,
-                   row_reader read, void **items, size_t *count)
-{
-    *items = NULL;
-    *count = 0;
-    if (!st)
-        return STORE_FAILED;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*count == cap) {
-            size_t ncap = cap ? cap * 2 : 32;
-            void *grown = arena_alloc(a, ncap * size);
-            if (*count)
-                memcpy(grown, *items, *count * size);
-            *items = grown;
-            cap = ncap;
-        }
-        read(st, a, (char *)*items + *count * size);
-        (*count)++;
-    }
-    int status = rc == SQLITE_DONE ? STORE_OK : failed(s, rc, "query");
-    sqlite3_reset(st);
-    return status;
-}
 
 static void read_area(sqlite3_stmt *st, struct arena *a, void *item)
 {
     struct area *area = item;
-    area->code = col_text(st, 0, a);
-    area->parent = col_text(st, 1, a);
-    area->level = col_text(st, 2, a);
-    area->type_km = col_text(st, 3, a);
-    area->type_en = col_text(st, 4, a);
-    area->name_km = col_text(st, 5, a);
-    area->name_en = col_text(st, 6, a);
+    area->code = sq_col_text(st, 0, a);
+    area->parent = sq_col_text(st, 1, a);
+    area->level = sq_col_text(st, 2, a);
+    area->type_km = sq_col_text(st, 3, a);
+    area->type_en = sq_col_text(st, 4, a);
+    area->name_km = sq_col_text(st, 5, a);
+    area->name_en = sq_col_text(st, 6, a);
 }
 
 static void read_service(sqlite3_stmt *st, struct arena *a, void *item)
 {
     struct service *sv = item;
-    sv->code = col_text(st, 0, a);
-    sv->office_kind = col_text(st, 1, a);
-    sv->sector = col_text(st, 2, a);
-    sv->name_km = col_text(st, 3, a);
-    sv->name_en = col_text(st, 4, a);
+    sv->code = sq_col_text(st, 0, a);
+    sv->office_kind = sq_col_text(st, 1, a);
+    sv->sector = sq_col_text(st, 2, a);
+    sv->name_km = sq_col_text(st, 3, a);
+    sv->name_en = sq_col_text(st, 4, a);
     sv->fee_khr = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
     sv->days = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
     sv->placeholder = sqlite3_column_int(st, 7) != 0;
-    sv->source = col_text(st, 8, a);
+    sv->source = sq_col_text(st, 8, a);
     sv->active = sqlite3_column_int(st, 9) != 0;
 }
 
@@ -230,71 +115,43 @@ static void read_office(sqlite3_stmt *st, struct arena *a, void *item)
 {
     struct office *o = item;
     o->id = sqlite3_column_int64(st, 0);
-    o->code = col_text(st, 1, a);
-    o->kind = col_text(st, 2, a);
-    o->area_code = col_text(st, 3, a);
-    o->name_km = col_text(st, 4, a);
-    o->name_en = col_text(st, 5, a);
+    o->code = sq_col_text(st, 1, a);
+    o->kind = sq_col_text(st, 2, a);
+    o->area_code = sq_col_text(st, 3, a);
+    o->name_km = sq_col_text(st, 4, a);
+    o->name_en = sq_col_text(st, 5, a);
     o->active = sqlite3_column_int(st, 6) != 0;
-}
-
-static void read_staff(sqlite3_stmt *st, struct arena *a, void *item)
-{
-    struct staff *u = item;
-    u->id = sqlite3_column_int64(st, 0);
-    u->login = col_text(st, 1, a);
-    u->name = col_text(st, 2, a);
-    u->role = col_text(st, 3, a);
-    u->office_id = sqlite3_column_int64(st, 4);
-    u->password_hash = col_text(st, 5, a);
-    u->active = sqlite3_column_int(st, 6) != 0;
-}
-
-/* Exactly one row into *out, or STORE_NOT_FOUND. */
-static int one(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a, size_t size,
-               row_reader read, void *out)
-{
-    void *items;
-    size_t count;
-    int rc = collect(s, st, a, size, read, &items, &count);
-    if (rc != STORE_OK)
-        return rc;
-    if (count == 0)
-        return STORE_NOT_FOUND;
-    memcpy(out, items, size);
-    return STORE_OK;
 }
 
 static void bind_ancestors(sqlite3_stmt *st, const char *const *ancestors, size_t n)
 {
     for (size_t i = 0; i < 4; i++)
-        bind_text(st, (int)i + 1, i < n ? ancestors[i] : NULL);
+        sq_bind_text(st, (int)i + 1, i < n ? ancestors[i] : NULL);
 }
 
 /* ---- operations ---- */
 
 static void op_close(struct store *base)
 {
-    struct sqlite_store *s = impl(base);
-    for (int i = 0; i < ST_COUNT; i++)
-        sqlite3_finalize(s->stmts[i]);
+    struct sqlite_store *s = sq_impl(base);
+    sq_finalize_all(s);
     sqlite3_close(s->db);
     free(s);
 }
 
 static int op_begin(struct store *base)
 {
-    return exec(impl(base), "BEGIN IMMEDIATE");
+    return sq_exec(sq_impl(base), "BEGIN IMMEDIATE");
 }
 
 static int op_commit(struct store *base)
 {
-    return exec(impl(base), "COMMIT");
+    return sq_exec(sq_impl(base), "COMMIT");
 }
 
 static void op_rollback(struct store *base)
 {
-    struct sqlite_store *s = impl(base);
+    struct sqlite_store *s = sq_impl(base);
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -305,19 +162,19 @@ static int current_version(struct sqlite_store *s, int *version)
     *version = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1,
                            &st, NULL) != SQLITE_OK)
-        return failed(s, sqlite3_errcode(s->db), "migrate");
+        return sq_failed(s, sqlite3_errcode(s->db), "migrate");
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? STORE_OK : failed(s, rc, "migrate");
+    return rc == SQLITE_ROW ? STORE_OK : sq_failed(s, rc, "migrate");
 }
 
 static int apply(struct sqlite_store *s, const struct migration *m)
 {
-    int rc = exec(s, "BEGIN IMMEDIATE");
+    int rc = sq_exec(s, "BEGIN IMMEDIATE");
     if (rc == STORE_OK)
-        rc = exec(s, m->sql);
+        rc = sq_exec(s, m->sql);
     if (rc == STORE_OK) {
         sqlite3_stmt *st;
         sqlite3_prepare_v2(s->db,
@@ -328,10 +185,10 @@ static int apply(struct sqlite_store *s, const struct migration *m)
         sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
         int step = sqlite3_step(st);
         sqlite3_finalize(st);
-        rc = step == SQLITE_DONE ? STORE_OK : failed(s, step, "migrate");
+        rc = step == SQLITE_DONE ? STORE_OK : sq_failed(s, step, "migrate");
     }
     if (rc == STORE_OK)
-        rc = exec(s, "COMMIT");
+        rc = sq_exec(s, "COMMIT");
     if (rc != STORE_OK)
         op_rollback(&s->base);
     return rc;
@@ -339,9 +196,9 @@ static int apply(struct sqlite_store *s, const struct migration *m)
 
 static int op_migrate(struct store *base, int *from, int *to)
 {
-    struct sqlite_store *s = impl(base);
-    int rc = exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-                     " name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    struct sqlite_store *s = sq_impl(base);
+    int rc = sq_exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                        " name TEXT NOT NULL, applied_at TEXT NOT NULL)");
     if (rc == STORE_OK)
         rc = current_version(s, from);
     if (rc != STORE_OK)
@@ -361,171 +218,161 @@ static int op_migrate(struct store *base, int *from, int *to)
 
 static int op_area_get(struct store *base, struct arena *a, const char *code, struct area *out)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_AREA_GET);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_AREA_GET]);
     if (st)
-        bind_text(st, 1, code);
-    return one(s, st, a, sizeof *out, read_area, out);
+        sq_bind_text(st, 1, code);
+    return sq_one(s, st, a, sizeof *out, read_area, out);
 }
 
 static int op_area_children(struct store *base, struct arena *a, const char *parent,
                             struct area_list *out)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, parent ? ST_AREA_CHILDREN : ST_AREA_PROVINCES);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[parent ? ST_AREA_CHILDREN : ST_AREA_PROVINCES]);
     if (st && parent)
-        bind_text(st, 1, parent);
-    return collect(s, st, a, sizeof(struct area), read_area, (void **)&out->items, &out->count);
+        sq_bind_text(st, 1, parent);
+    return sq_collect(s, st, a, sizeof(struct area), read_area, (void **)&out->items, &out->count);
 }
 
 static int op_area_search(struct store *base, struct arena *a, const char *folded,
                           const char *level, const char *within, size_t limit,
                           struct area_list *out)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_AREA_SEARCH);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_AREA_SEARCH]);
     if (st) {
-        bind_text(st, 1, folded);
-        bind_text(st, 2, level);
-        bind_text(st, 3, within);
+        sq_bind_text(st, 1, folded);
+        sq_bind_text(st, 2, level);
+        sq_bind_text(st, 3, within);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)limit);
     }
-    return collect(s, st, a, sizeof(struct area), read_area, (void **)&out->items, &out->count);
+    return sq_collect(s, st, a, sizeof(struct area), read_area, (void **)&out->items, &out->count);
 }
 
 static int op_area_put(struct store *base, const struct area *area, const char *search)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_AREA_PUT);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_AREA_PUT]);
     if (st) {
-        bind_text(st, 1, area->code);
-        bind_text(st, 2, area->parent);
-        bind_text(st, 3, area->level);
-        bind_text(st, 4, area->type_km);
-        bind_text(st, 5, area->type_en);
-        bind_text(st, 6, area->name_km);
-        bind_text(st, 7, area->name_en);
-        bind_text(st, 8, search);
+        sq_bind_text(st, 1, area->code);
+        sq_bind_text(st, 2, area->parent);
+        sq_bind_text(st, 3, area->level);
+        sq_bind_text(st, 4, area->type_km);
+        sq_bind_text(st, 5, area->type_en);
+        sq_bind_text(st, 6, area->name_km);
+        sq_bind_text(st, 7, area->name_en);
+        sq_bind_text(st, 8, search);
     }
-    return run(s, st, "area_put");
+    return sq_run(s, st, "area_put");
 }
 
 static int op_area_count(struct store *base, const char *level, long long *count)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_AREA_COUNT);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_AREA_COUNT]);
     if (!st)
         return STORE_FAILED;
-    bind_text(st, 1, level);
+    sq_bind_text(st, 1, level);
     int rc = sqlite3_step(st);
     *count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_OK : failed(s, rc, "area_count");
+    return rc == SQLITE_ROW ? STORE_OK : sq_failed(s, rc, "area_count");
 }
 
 static int op_service_put(struct store *base, const struct service *sv)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_SERVICE_PUT);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_SERVICE_PUT]);
     if (st) {
-        bind_text(st, 1, sv->code);
-        bind_text(st, 2, sv->office_kind);
-        bind_text(st, 3, sv->sector ? sv->sector : "");
-        bind_text(st, 4, sv->name_km);
-        bind_text(st, 5, sv->name_en);
+        sq_bind_text(st, 1, sv->code);
+        sq_bind_text(st, 2, sv->office_kind);
+        sq_bind_text(st, 3, sv->sector ? sv->sector : "");
+        sq_bind_text(st, 4, sv->name_km);
+        sq_bind_text(st, 5, sv->name_en);
         if (sv->fee_khr >= 0)
             sqlite3_bind_int64(st, 6, sv->fee_khr);
         if (sv->days >= 0)
             sqlite3_bind_int(st, 7, sv->days);
         sqlite3_bind_int(st, 8, sv->placeholder);
-        bind_text(st, 9, sv->source ? sv->source : "");
+        sq_bind_text(st, 9, sv->source ? sv->source : "");
     }
-    return run(s, st, "service_put");
+    return sq_run(s, st, "service_put");
 }
 
 static int op_services_for_area(struct store *base, struct arena *a, const char *const *ancestors,
                                 size_t n, struct service_list *out)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, n ? ST_SERVICES_FOR_AREA : ST_SERVICES_ALL);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[n ? ST_SERVICES_FOR_AREA : ST_SERVICES_ALL]);
     if (st && n)
         bind_ancestors(st, ancestors, n);
-    return collect(s, st, a, sizeof(struct service), read_service, (void **)&out->items,
-                   &out->count);
+    return sq_collect(s, st, a, sizeof(struct service), read_service, (void **)&out->items,
+                      &out->count);
 }
 
 static int op_office_put(struct store *base, const struct office *o)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_OFFICE_PUT);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_OFFICE_PUT]);
     if (st) {
-        bind_text(st, 1, o->code);
-        bind_text(st, 2, o->kind);
-        bind_text(st, 3, o->area_code);
-        bind_text(st, 4, o->name_km);
-        bind_text(st, 5, o->name_en);
+        sq_bind_text(st, 1, o->code);
+        sq_bind_text(st, 2, o->kind);
+        sq_bind_text(st, 3, o->area_code);
+        sq_bind_text(st, 4, o->name_km);
+        sq_bind_text(st, 5, o->name_en);
     }
-    return run(s, st, "office_put");
+    return sq_run(s, st, "office_put");
 }
 
 static int op_offices_covering(struct store *base, struct arena *a, const char *const *ancestors,
                                size_t n, struct office_list *out)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_OFFICES_COVERING);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_OFFICES_COVERING]);
     if (st)
         bind_ancestors(st, ancestors, n);
-    return collect(s, st, a, sizeof(struct office), read_office, (void **)&out->items,
-                   &out->count);
+    return sq_collect(s, st, a, sizeof(struct office), read_office, (void **)&out->items,
+                      &out->count);
 }
 
 static int op_office_by_code(struct store *base, struct arena *a, const char *code,
                              struct office *out)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_OFFICE_BY_CODE);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_OFFICE_BY_CODE]);
     if (st)
-        bind_text(st, 1, code);
-    return one(s, st, a, sizeof *out, read_office, out);
+        sq_bind_text(st, 1, code);
+    return sq_one(s, st, a, sizeof *out, read_office, out);
 }
 
 static int op_holiday_put(struct store *base, const struct holiday *h)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_HOLIDAY_PUT);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_HOLIDAY_PUT]);
     if (st) {
-        bind_text(st, 1, h->date);
-        bind_text(st, 2, h->name_km);
-        bind_text(st, 3, h->name_en);
+        sq_bind_text(st, 1, h->date);
+        sq_bind_text(st, 2, h->name_km);
+        sq_bind_text(st, 3, h->name_en);
     }
-    return run(s, st, "holiday_put");
+    return sq_run(s, st, "holiday_put");
 }
 
 static int op_staff_put(struct store *base, const struct staff *u, bool *created)
 {
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_STAFF_INSERT);
+    struct sqlite_store *s = sq_impl(base);
+    sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_STAFF_INSERT]);
     if (st) {
-        bind_text(st, 1, u->login);
-        bind_text(st, 2, u->name);
-        bind_text(st, 3, u->role);
+        sq_bind_text(st, 1, u->login);
+        sq_bind_text(st, 2, u->name);
+        sq_bind_text(st, 3, u->role);
         if (u->office_id > 0)
             sqlite3_bind_int64(st, 4, u->office_id);
-        bind_text(st, 5, u->password_hash);
+        sq_bind_text(st, 5, u->password_hash);
     }
-    int rc = run(s, st, "staff_put");
+    int rc = sq_run(s, st, "staff_put");
     *created = rc == STORE_OK && sqlite3_changes(s->db) > 0;
     return rc;
-}
-
-static int op_staff_by_login(struct store *base, struct arena *a, const char *login,
-                             struct staff *out)
-{
-    struct sqlite_store *s = impl(base);
-    sqlite3_stmt *st = stmt(s, ST_STAFF_BY_LOGIN);
-    if (st)
-        bind_text(st, 1, login);
-    return one(s, st, a, sizeof *out, read_staff, out);
 }
 
 static const struct store_ops sqlite_ops = {
@@ -547,7 +394,43 @@ static const struct store_ops sqlite_ops = {
     .office_by_code = op_office_by_code,
     .holiday_put = op_holiday_put,
     .staff_put = op_staff_put,
-    .staff_by_login = op_staff_by_login,
+    .office_get = sqc_office_get,
+    .office_find = sqc_office_find,
+    .routing_target = sqc_routing_target,
+    .deadline_get = sqc_deadline_get,
+    .holidays_all = sqc_holidays_all,
+    .case_insert = sqc_case_insert,
+    .case_update = sqc_case_update,
+    .case_next_number = sqc_case_next_number,
+    .case_get = sqc_case_get,
+    .case_by_number = sqc_case_by_number,
+    .case_by_receipt = sqc_case_by_receipt,
+    .cases_list = sqc_cases_list,
+    .cases_overdue = sqc_cases_overdue,
+    .event_insert = sqc_event_insert,
+    .events_list = sqc_events_list,
+    .attachment_insert = sqc_attachment_insert,
+    .attachments_list = sqc_attachments_list,
+    .attachment_get = sqc_attachment_get,
+    .track_session_put = sqc_track_session_put,
+    .track_session_get = sqc_track_session_get,
+    .staff_session_put = sqc_staff_session_put,
+    .staff_session_get = sqc_staff_session_get,
+    .staff_session_touch = sqc_staff_session_touch,
+    .staff_session_delete = sqc_staff_session_delete,
+    .throttle_get = sqc_throttle_get,
+    .throttle_put = sqc_throttle_put,
+    .throttle_clear = sqc_throttle_clear,
+    .staff_get = sqc_staff_get,
+    .staff_by_login = sqc_staff_by_login,
+    .staff_list = sqc_staff_list,
+    .staff_update = sqc_staff_update,
+    .outbox_insert = sqc_outbox_insert,
+    .outbox_due = sqc_outbox_due,
+    .outbox_update = sqc_outbox_update,
+    .audit_last_hash = sqc_audit_last_hash,
+    .audit_insert = sqc_audit_insert,
+    .audit_list = sqc_audit_list,
 };
 
 int sqlite_store_open(const char *path, struct store **out, const char **err);
@@ -556,9 +439,8 @@ int sqlite_store_open(const char *path, struct store **out, const char **err)
 {
     struct sqlite_store *s = xcalloc(1, sizeof *s);
     s->base.ops = &sqlite_ops;
-    int rc = sqlite3_open_v2(path, &s->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         *err = "cannot open the database file";
         sqlite3_close(s->db);
@@ -567,8 +449,8 @@ int sqlite_store_open(const char *path, struct store **out, const char **err)
     }
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 1);
-    if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                " PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;") != STORE_OK) {
+    if (sq_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                   " PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;") != STORE_OK) {
         *err = "the database file is not usable (locked, read-only or not SQLite)";
         op_close(&s->base);
         return STORE_FAILED;

@@ -87,8 +87,7 @@ int store_area_get(struct store *s, struct arena *a, const char *code, struct ar
     return counted(s->ops->area_get(s, a, code, out));
 }
 
-int store_area_children(struct store *s, struct arena *a, const char *parent,
-                        struct area_list *out)
+int store_area_children(struct store *s, struct arena *a, const char *parent, struct area_list *out)
 {
     return counted(s->ops->area_children(s, a, parent, out));
 }
@@ -125,8 +124,8 @@ int store_office_put(struct store *s, const struct office *office)
     return counted(s->ops->office_put(s, office));
 }
 
-int store_offices_covering(struct store *s, struct arena *a, const char *const *ancestors,
-                           size_t n, struct office_list *out)
+int store_offices_covering(struct store *s, struct arena *a, const char *const *ancestors, size_t n,
+                           struct office_list *out)
 {
     return counted(s->ops->offices_covering(s, a, ancestors, n, out));
 }
@@ -149,4 +148,197 @@ int store_staff_put(struct store *s, const struct staff *staff, bool *created)
 int store_staff_by_login(struct store *s, struct arena *a, const char *login, struct staff *out)
 {
     return counted(s->ops->staff_by_login(s, a, login, out));
+}
+
+int store_office_get(struct store *s, struct arena *a, int64_t id, struct office *out)
+{
+    return counted(s->ops->office_get(s, a, id, out));
+}
+
+int store_office_find(struct store *s, struct arena *a, const char *kind, const char *area_code,
+                      struct office *out)
+{
+    return counted(s->ops->office_find(s, a, kind, area_code, out));
+}
+
+int store_routing_target(struct store *s, struct arena *a, const char *delivered_by,
+                         const char *kind, const char *condition, const char **target_kind)
+{
+    return counted(s->ops->routing_target(s, a, delivered_by, kind, condition, target_kind));
+}
+
+int store_deadline_get(struct store *s, const char *kind, struct deadline_rule *out)
+{
+    return counted(s->ops->deadline_get(s, kind, out));
+}
+
+int store_holidays_all(struct store *s, struct arena *a, const char ***dates, size_t *count)
+{
+    return counted(s->ops->holidays_all(s, a, dates, count));
+}
+
+int store_case_insert(struct store *s, struct case_row *c)
+{
+    return counted(s->ops->case_insert(s, c));
+}
+
+int store_case_next_number(struct store *s, int64_t office_id, int year, int64_t *seq)
+{
+    return counted(s->ops->case_next_number(s, office_id, year, seq));
+}
+
+int store_case_update(struct store *s, const struct case_row *c)
+{
+    return counted(s->ops->case_update(s, c));
+}
+
+int store_case_get(struct store *s, struct arena *a, int64_t id, struct case_row *out)
+{
+    return counted(s->ops->case_get(s, a, id, out));
+}
+
+int store_case_by_number(struct store *s, struct arena *a, const char *number, struct case_row *out)
+{
+    return counted(s->ops->case_by_number(s, a, number, out));
+}
+
+int store_case_by_receipt(struct store *s, struct arena *a, const unsigned char hash[HASH_BYTES],
+                          struct case_row *out)
+{
+    return counted(s->ops->case_by_receipt(s, a, hash, out));
+}
+
+int store_cases_list(struct store *s, struct arena *a, const struct case_filter *f,
+                     struct case_list *out)
+{
+    return counted(s->ops->cases_list(s, a, f, out));
+}
+
+int store_cases_overdue(struct store *s, struct arena *a, const char *now, size_t limit,
+                        struct case_list *out)
+{
+    return counted(s->ops->cases_overdue(s, a, now, limit, out));
+}
+
+int store_event_insert(struct store *s, struct event_row *e)
+{
+    return counted(s->ops->event_insert(s, e));
+}
+
+int store_events_list(struct store *s, struct arena *a, int64_t case_id, bool with_internal,
+                      struct event_list *out)
+{
+    return counted(s->ops->events_list(s, a, case_id, with_internal, out));
+}
+
+int store_attachment_insert(struct store *s, struct attachment *att)
+{
+    return counted(s->ops->attachment_insert(s, att));
+}
+
+int store_attachments_list(struct store *s, struct arena *a, int64_t case_id, bool with_data,
+                           struct attachment_list *out)
+{
+    return counted(s->ops->attachments_list(s, a, case_id, with_data, out));
+}
+
+int store_attachment_get(struct store *s, struct arena *a, int64_t id, struct attachment *out)
+{
+    return counted(s->ops->attachment_get(s, a, id, out));
+}
+
+int store_track_session_put(struct store *s, const unsigned char hash[HASH_BYTES], int64_t case_id,
+                            const char *expires_at)
+{
+    return counted(s->ops->track_session_put(s, hash, case_id, expires_at));
+}
+
+int store_track_session_get(struct store *s, const unsigned char hash[HASH_BYTES], const char *now,
+                            int64_t *case_id)
+{
+    return counted(s->ops->track_session_get(s, hash, now, case_id));
+}
+
+int store_staff_session_put(struct store *s, const struct staff_session *ss)
+{
+    return counted(s->ops->staff_session_put(s, ss));
+}
+
+int store_staff_session_get(struct store *s, struct arena *a, const unsigned char hash[HASH_BYTES],
+                            struct staff_session *out)
+{
+    return counted(s->ops->staff_session_get(s, a, hash, out));
+}
+
+int store_staff_session_touch(struct store *s, const unsigned char hash[HASH_BYTES],
+                              const char *last_seen)
+{
+    return counted(s->ops->staff_session_touch(s, hash, last_seen));
+}
+
+int store_staff_session_delete(struct store *s, const unsigned char hash[HASH_BYTES])
+{
+    return counted(s->ops->staff_session_delete(s, hash));
+}
+
+int store_throttle_get(struct store *s, struct arena *a, const char *key, struct throttle_row *out)
+{
+    return counted(s->ops->throttle_get(s, a, key, out));
+}
+
+int store_throttle_put(struct store *s, const struct throttle_row *t)
+{
+    return counted(s->ops->throttle_put(s, t));
+}
+
+int store_throttle_clear(struct store *s, const char *key)
+{
+    return counted(s->ops->throttle_clear(s, key));
+}
+
+int store_staff_get(struct store *s, struct arena *a, int64_t id, struct staff *out)
+{
+    return counted(s->ops->staff_get(s, a, id, out));
+}
+
+int store_staff_list(struct store *s, struct arena *a, struct staff_list *out)
+{
+    return counted(s->ops->staff_list(s, a, out));
+}
+
+int store_staff_update(struct store *s, const struct staff *u)
+{
+    return counted(s->ops->staff_update(s, u));
+}
+
+int store_outbox_insert(struct store *s, struct outbox_msg *m)
+{
+    return counted(s->ops->outbox_insert(s, m));
+}
+
+int store_outbox_due(struct store *s, struct arena *a, const char *now, size_t limit,
+                     struct outbox_list *out)
+{
+    return counted(s->ops->outbox_due(s, a, now, limit, out));
+}
+
+int store_outbox_update(struct store *s, const struct outbox_msg *m)
+{
+    return counted(s->ops->outbox_update(s, m));
+}
+
+int store_audit_last_hash(struct store *s, unsigned char hash[HASH_BYTES])
+{
+    return counted(s->ops->audit_last_hash(s, hash));
+}
+
+int store_audit_insert(struct store *s, struct audit_entry *e)
+{
+    return counted(s->ops->audit_insert(s, e));
+}
+
+int store_audit_list(struct store *s, struct arena *a, int64_t after_id, size_t limit,
+                     struct audit_list *out)
+{
+    return counted(s->ops->audit_list(s, a, after_id, limit, out));
 }

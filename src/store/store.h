@@ -11,6 +11,8 @@
 #include "core/arena.h"
 #include "domain/model.h"
 
+#include <stdint.h>
+
 enum store_status {
     STORE_OK = 0,
     STORE_NOT_FOUND = -1,
@@ -51,6 +53,68 @@ struct store_ops {
 
     int (*staff_put)(struct store *s, const struct staff *staff, bool *created);
     int (*staff_by_login)(struct store *s, struct arena *a, const char *login, struct staff *out);
+
+    /* offices, routing, deadlines, holidays */
+    int (*office_get)(struct store *s, struct arena *a, int64_t id, struct office *out);
+    int (*office_find)(struct store *s, struct arena *a, const char *kind, const char *area_code,
+                       struct office *out);
+    int (*routing_target)(struct store *s, struct arena *a, const char *delivered_by,
+                          const char *kind, const char *condition, const char **target_kind);
+    int (*deadline_get)(struct store *s, const char *kind, struct deadline_rule *out);
+    int (*holidays_all)(struct store *s, struct arena *a, const char ***dates, size_t *count);
+
+    /* cases and their timeline */
+    int (*case_insert)(struct store *s, struct case_row *c); /* sets c->id; c->number given */
+    int (*case_next_number)(struct store *s, int64_t office_id, int year, int64_t *seq);
+    int (*case_update)(struct store *s, const struct case_row *c);
+    int (*case_get)(struct store *s, struct arena *a, int64_t id, struct case_row *out);
+    int (*case_by_number)(struct store *s, struct arena *a, const char *number,
+                          struct case_row *out);
+    int (*case_by_receipt)(struct store *s, struct arena *a, const unsigned char hash[HASH_BYTES],
+                           struct case_row *out);
+    int (*cases_list)(struct store *s, struct arena *a, const struct case_filter *f,
+                      struct case_list *out);
+    int (*cases_overdue)(struct store *s, struct arena *a, const char *now, size_t limit,
+                         struct case_list *out);
+    int (*event_insert)(struct store *s, struct event_row *e); /* sets e->id */
+    int (*events_list)(struct store *s, struct arena *a, int64_t case_id, bool with_internal,
+                       struct event_list *out);
+    int (*attachment_insert)(struct store *s, struct attachment *att); /* sets att->id */
+    int (*attachments_list)(struct store *s, struct arena *a, int64_t case_id, bool with_data,
+                            struct attachment_list *out);
+    int (*attachment_get)(struct store *s, struct arena *a, int64_t id, struct attachment *out);
+
+    /* sessions and throttling */
+    int (*track_session_put)(struct store *s, const unsigned char hash[HASH_BYTES], int64_t case_id,
+                             const char *expires_at);
+    int (*track_session_get)(struct store *s, const unsigned char hash[HASH_BYTES], const char *now,
+                             int64_t *case_id);
+    int (*staff_session_put)(struct store *s, const struct staff_session *ss);
+    int (*staff_session_get)(struct store *s, struct arena *a, const unsigned char hash[HASH_BYTES],
+                             struct staff_session *out);
+    int (*staff_session_touch)(struct store *s, const unsigned char hash[HASH_BYTES],
+                               const char *last_seen);
+    int (*staff_session_delete)(struct store *s, const unsigned char hash[HASH_BYTES]);
+    int (*throttle_get)(struct store *s, struct arena *a, const char *key,
+                        struct throttle_row *out);
+    int (*throttle_put)(struct store *s, const struct throttle_row *t);
+    int (*throttle_clear)(struct store *s, const char *key);
+
+    /* staff */
+    int (*staff_get)(struct store *s, struct arena *a, int64_t id, struct staff *out);
+    int (*staff_list)(struct store *s, struct arena *a, struct staff_list *out);
+    int (*staff_update)(struct store *s, const struct staff *u); /* role, office, active,
+                                                                    password, totp, failures */
+
+    /* outbox and audit */
+    int (*outbox_insert)(struct store *s, struct outbox_msg *m);
+    int (*outbox_due)(struct store *s, struct arena *a, const char *now, size_t limit,
+                      struct outbox_list *out);
+    int (*outbox_update)(struct store *s, const struct outbox_msg *m);
+    int (*audit_last_hash)(struct store *s, unsigned char hash[HASH_BYTES]);
+    int (*audit_insert)(struct store *s, struct audit_entry *e);
+    int (*audit_list)(struct store *s, struct arena *a, int64_t after_id, size_t limit,
+                      struct audit_list *out);
 };
 
 struct store {
@@ -82,12 +146,63 @@ int store_service_put(struct store *s, const struct service *service);
 int store_services_for_area(struct store *s, struct arena *a, const char *const *ancestors,
                             size_t n, struct service_list *out);
 int store_office_put(struct store *s, const struct office *office);
-int store_offices_covering(struct store *s, struct arena *a, const char *const *ancestors,
-                           size_t n, struct office_list *out);
+int store_offices_covering(struct store *s, struct arena *a, const char *const *ancestors, size_t n,
+                           struct office_list *out);
 int store_office_by_code(struct store *s, struct arena *a, const char *code, struct office *out);
 int store_holiday_put(struct store *s, const struct holiday *h);
 int store_staff_put(struct store *s, const struct staff *staff, bool *created);
 int store_staff_by_login(struct store *s, struct arena *a, const char *login, struct staff *out);
+
+int store_office_get(struct store *s, struct arena *a, int64_t id, struct office *out);
+int store_office_find(struct store *s, struct arena *a, const char *kind, const char *area_code,
+                      struct office *out);
+int store_routing_target(struct store *s, struct arena *a, const char *delivered_by,
+                         const char *kind, const char *condition, const char **target_kind);
+int store_deadline_get(struct store *s, const char *kind, struct deadline_rule *out);
+int store_holidays_all(struct store *s, struct arena *a, const char ***dates, size_t *count);
+int store_case_insert(struct store *s, struct case_row *c);
+int store_case_next_number(struct store *s, int64_t office_id, int year, int64_t *seq);
+int store_case_update(struct store *s, const struct case_row *c);
+int store_case_get(struct store *s, struct arena *a, int64_t id, struct case_row *out);
+int store_case_by_number(struct store *s, struct arena *a, const char *number,
+                         struct case_row *out);
+int store_case_by_receipt(struct store *s, struct arena *a, const unsigned char hash[HASH_BYTES],
+                          struct case_row *out);
+int store_cases_list(struct store *s, struct arena *a, const struct case_filter *f,
+                     struct case_list *out);
+int store_cases_overdue(struct store *s, struct arena *a, const char *now, size_t limit,
+                        struct case_list *out);
+int store_event_insert(struct store *s, struct event_row *e);
+int store_events_list(struct store *s, struct arena *a, int64_t case_id, bool with_internal,
+                      struct event_list *out);
+int store_attachment_insert(struct store *s, struct attachment *att);
+int store_attachments_list(struct store *s, struct arena *a, int64_t case_id, bool with_data,
+                           struct attachment_list *out);
+int store_attachment_get(struct store *s, struct arena *a, int64_t id, struct attachment *out);
+int store_track_session_put(struct store *s, const unsigned char hash[HASH_BYTES], int64_t case_id,
+                            const char *expires_at);
+int store_track_session_get(struct store *s, const unsigned char hash[HASH_BYTES], const char *now,
+                            int64_t *case_id);
+int store_staff_session_put(struct store *s, const struct staff_session *ss);
+int store_staff_session_get(struct store *s, struct arena *a, const unsigned char hash[HASH_BYTES],
+                            struct staff_session *out);
+int store_staff_session_touch(struct store *s, const unsigned char hash[HASH_BYTES],
+                              const char *last_seen);
+int store_staff_session_delete(struct store *s, const unsigned char hash[HASH_BYTES]);
+int store_throttle_get(struct store *s, struct arena *a, const char *key, struct throttle_row *out);
+int store_throttle_put(struct store *s, const struct throttle_row *t);
+int store_throttle_clear(struct store *s, const char *key);
+int store_staff_get(struct store *s, struct arena *a, int64_t id, struct staff *out);
+int store_staff_list(struct store *s, struct arena *a, struct staff_list *out);
+int store_staff_update(struct store *s, const struct staff *u);
+int store_outbox_insert(struct store *s, struct outbox_msg *m);
+int store_outbox_due(struct store *s, struct arena *a, const char *now, size_t limit,
+                     struct outbox_list *out);
+int store_outbox_update(struct store *s, const struct outbox_msg *m);
+int store_audit_last_hash(struct store *s, unsigned char hash[HASH_BYTES]);
+int store_audit_insert(struct store *s, struct audit_entry *e);
+int store_audit_list(struct store *s, struct arena *a, int64_t after_id, size_t limit,
+                     struct audit_list *out);
 
 /* Counts failed store calls since start (for /metrics). */
 unsigned long long store_error_count(void);
