@@ -12,6 +12,10 @@ int cmd_user(int argc, char **argv);
 #define DEFAULT_DATA_DIR OURVOICE_SOURCE_DIR "/data"
 #define DEFAULT_WEB_DIR OURVOICE_SOURCE_DIR "/web"
 
+/* The key file: --keys, else OURVOICE_KEYS, else the database path with ".keys" appended
+ * (in the arena-less CLI the result is malloc'd and lives until exit). */
+const char *opt_keys_path(const char *given, const char *db);
+
 /* The environment variable's value if set and non-empty, else fallback. */
 const char *opt_env(const char *name, const char *fallback);
 

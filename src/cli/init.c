@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "core/arena.h"
+#include "core/crypto.h"
 #include "core/log.h"
 #include "domain/gazetteer_load.h"
 #include "domain/staff.h"
@@ -20,6 +21,8 @@ static const char usage[] =
     "the public holidays. Safe to run again: what is loaded already is left as it is.\n"
     "\n"
     "  --db FILE|URL  database (env OURVOICE_DB)\n"
+    "  --keys FILE    key file, created if missing (env OURVOICE_KEYS; default DB.keys);\n"
+    "                 keep it secret and outside the database's backups\n"
     "  --data DIR     reference data folder (env OURVOICE_DATA; default the source tree's data/)\n"
     "  --demo         also create demo offices (every commune, district and province, and the\n"
     "                 ministry) and demo staff accounts, printing their passwords once\n"
@@ -45,9 +48,8 @@ static int create_demo_staff(struct store *s)
     for (size_t i = 0; i < sizeof demo_staff / sizeof demo_staff[0]; i++) {
         struct arena *a = arena_new();
         struct office office = {.id = 0};
-        int rc = demo_staff[i].office
-                     ? store_office_by_code(s, a, demo_staff[i].office, &office)
-                     : STORE_OK;
+        int rc = demo_staff[i].office ? store_office_by_code(s, a, demo_staff[i].office, &office)
+                                      : STORE_OK;
         char password[17];
         staff_random_password(password, sizeof password);
         bool created = false;
@@ -68,22 +70,35 @@ static int create_demo_staff(struct store *s)
 
 int cmd_init(int argc, char **argv)
 {
-    static const struct option options[] = {{"db", required_argument, NULL, 'd'},
-                                            {"data", required_argument, NULL, 'a'},
-                                            {"demo", no_argument, NULL, 'm'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'}, {"data", required_argument, NULL, 'a'},
+        {"demo", no_argument, NULL, 'm'},     {"keys", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0}};
     const char *db = opt_env("OURVOICE_DB", NULL);
     const char *data = opt_env("OURVOICE_DATA", DEFAULT_DATA_DIR);
+    const char *keys = NULL;
     bool demo = false;
     int c;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'a': data = optarg; break;
-        case 'm': demo = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        case 'd':
+            db = optarg;
+            break;
+        case 'a':
+            data = optarg;
+            break;
+        case 'm':
+            demo = true;
+            break;
+        case 'k':
+            keys = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fputs(usage, stderr);
+            return 2;
         }
     }
     if (optind < argc)
@@ -91,8 +106,10 @@ int cmd_init(int argc, char **argv)
     if (!db)
         return opt_fail("--db is required", NULL);
 
-    struct store *s;
     const char *err = NULL;
+    if (crypto_keys_load(opt_keys_path(keys, db), true, &err) < 0)
+        return opt_fail(err, NULL), 1;
+    struct store *s;
     if (store_open(db, &s, &err) != STORE_OK)
         return opt_fail(err, db), 1;
     int from, to, rc = store_migrate(s, &from, &to);

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "core/alloc.h"
+
+#include <string.h>
 #include "core/banned.h"
 
 const char *opt_env(const char *name, const char *fallback)
@@ -32,4 +35,17 @@ int opt_fail(const char *message, const char *detail)
     else
         fprintf(stderr, "ourvoice: %s\n", message);
     return 2;
+}
+
+const char *opt_keys_path(const char *given, const char *db)
+{
+    if (given)
+        return given;
+    const char *env = opt_env("OURVOICE_KEYS", NULL);
+    if (env)
+        return env;
+    size_t n = strlen(db) + sizeof ".keys";
+    char *path = xmalloc(n);
+    snprintf(path, n, "%s.keys", db);
+    return path;
 }

@@ -5,6 +5,7 @@
 
 #include "api/routes.h"
 #include "cli/cli.h"
+#include "core/crypto.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -17,11 +18,13 @@ static const char usage[] =
     "Serves the web apps and the HTTP API.\n"
     "\n"
     "  --db FILE|URL     database (env OURVOICE_DB; required; run `ourvoice init` first)\n"
+    "  --keys FILE       key file (env OURVOICE_KEYS; default DB.keys)\n"
     "  --port N          TCP port, 0 for any free one (env OURVOICE_PORT; default 8080)\n"
     "  --bind ADDR       address to listen on (env OURVOICE_BIND; default 127.0.0.1)\n"
     "  --web DIR         web apps folder (env OURVOICE_WEB; default the source tree's web/)\n"
     "  --loops N         event loops (env OURVOICE_LOOPS; default one per core)\n"
-    "  --workers N       worker threads for slow work (env OURVOICE_WORKERS; default one per core)\n"
+    "  --workers N       worker threads for slow work (env OURVOICE_WORKERS; default one per "
+    "core)\n"
     "  --max-body BYTES  largest JSON request body (env OURVOICE_MAX_BODY; default 1048576)\n"
     "  --test-hooks      enable the endpoints the test suite uses (never in production)\n"
     "  --quiet           log warnings and errors only\n"
@@ -30,12 +33,12 @@ static const char usage[] =
 int cmd_serve(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},      {"port", required_argument, NULL, 'p'},
-        {"bind", required_argument, NULL, 'b'},    {"web", required_argument, NULL, 'w'},
-        {"loops", required_argument, NULL, 'l'},   {"workers", required_argument, NULL, 'k'},
+        {"db", required_argument, NULL, 'd'},       {"port", required_argument, NULL, 'p'},
+        {"bind", required_argument, NULL, 'b'},     {"web", required_argument, NULL, 'w'},
+        {"loops", required_argument, NULL, 'l'},    {"workers", required_argument, NULL, 'k'},
         {"max-body", required_argument, NULL, 'm'}, {"test-hooks", no_argument, NULL, 't'},
-        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'},          {"keys", required_argument, NULL, 'K'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     struct server_config cfg = {
         .db_url = opt_env("OURVOICE_DB", NULL),
         .bind = opt_env("OURVOICE_BIND", "127.0.0.1"),
@@ -45,20 +48,46 @@ int cmd_serve(int argc, char **argv)
     const char *loops = opt_env("OURVOICE_LOOPS", "0");
     const char *workers = opt_env("OURVOICE_WORKERS", "0");
     const char *max_body = opt_env("OURVOICE_MAX_BODY", "1048576");
+    const char *keys = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
-        case 'd': cfg.db_url = optarg; break;
-        case 'p': port = optarg; break;
-        case 'b': cfg.bind = optarg; break;
-        case 'w': cfg.web_dir = optarg; break;
-        case 'l': loops = optarg; break;
-        case 'k': workers = optarg; break;
-        case 'm': max_body = optarg; break;
-        case 't': cfg.test_hooks = true; break;
-        case 'q': log_set_level(LOG_WARN); break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        case 'd':
+            cfg.db_url = optarg;
+            break;
+        case 'p':
+            port = optarg;
+            break;
+        case 'b':
+            cfg.bind = optarg;
+            break;
+        case 'w':
+            cfg.web_dir = optarg;
+            break;
+        case 'l':
+            loops = optarg;
+            break;
+        case 'k':
+            workers = optarg;
+            break;
+        case 'm':
+            max_body = optarg;
+            break;
+        case 't':
+            cfg.test_hooks = true;
+            break;
+        case 'q':
+            log_set_level(LOG_WARN);
+            break;
+        case 'K':
+            keys = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fputs(usage, stderr);
+            return 2;
         }
     }
     if (optind < argc)
@@ -79,8 +108,10 @@ int cmd_serve(int argc, char **argv)
         return 2;
     cfg.max_body = (size_t)v;
 
-    struct store *s;
     const char *err = NULL;
+    if (crypto_keys_load(opt_keys_path(keys, cfg.db_url), false, &err) < 0)
+        return opt_fail(err, NULL), 1;
+    struct store *s;
     if (store_open(cfg.db_url, &s, &err) != STORE_OK)
         return opt_fail(err, NULL), 1;
     long long areas = 0;
