@@ -35,8 +35,9 @@ struct request {
     enum lang lang;
     char id[IDS_REQUEST_LEN + 1];
     uint64_t started_ns;
-    int holds; /* > 0 while code on the stack still uses the request */
-    bool replied, async;
+    int holds;   /* > 0 while code on the stack still uses the request */
+    int pending; /* worker or writer jobs that will call back */
+    bool replied;
 };
 
 typedef void (*handler_fn)(struct request *r);

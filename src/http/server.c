@@ -27,6 +27,7 @@
 #include "http/reply.h"
 #include "http/static.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "core/banned.h"
 
 struct server;
@@ -49,6 +50,7 @@ struct server {
     const struct route_table *routes;
     struct static_site *site;
     struct pool *pool;
+    struct writer *writer;
     struct loop loops[LIMIT_LOOPS];
     int nloops;
     atomic_bool stopping;
@@ -79,7 +81,7 @@ void server_request_done(struct request *r)
 
 void request_release(struct request *r)
 {
-    if (r->replied && r->holds == 0)
+    if (r->replied && r->holds == 0 && r->pending == 0)
         arena_free(r->arena);
 }
 
@@ -92,6 +94,8 @@ struct deferred {
     void *arg;
 };
 
+static void finish_request(struct request *r);
+
 static void deferred_work(void *p)
 {
     struct deferred *d = p;
@@ -103,14 +107,10 @@ static void deferred_done(void *p)
     struct deferred *d = p;
     struct request *r = d->r;
     r->holds++;
+    r->pending--;
     d->done(r, d->arg);
     r->holds--;
-    if (!r->replied) {
-        log_error("no_reply", "rid=%s route=%s", r->id, r->route ? r->route->pattern : "-");
-        reply_error(r, ERR_INTERNAL, NULL);
-    } else {
-        request_release(r);
-    }
+    finish_request(r);
 }
 
 void server_defer(struct request *r, pool_fn work, server_done_fn done, void *arg)
@@ -120,8 +120,50 @@ void server_defer(struct request *r, pool_fn work, server_done_fn done, void *ar
     d->work = work;
     d->done = done;
     d->arg = arg;
-    r->async = true;
+    r->pending++;
     pool_submit(r->loop->server->pool, r->loop->base, deferred_work, deferred_done, d);
+}
+
+/* ---- durable writes ---- */
+
+struct pending_write {
+    struct request *r;
+    void *ctx;
+    server_write_done_fn done;
+};
+
+/* After a handler or a completion ran: a request with nothing pending must have replied. */
+static void finish_request(struct request *r)
+{
+    if (r->pending && !r->replied)
+        return; /* a worker or the writer answers later */
+    if (!r->replied) {
+        log_error("no_reply", "rid=%s route=%s", r->id, r->route ? r->route->pattern : "-");
+        reply_error(r, ERR_INTERNAL, NULL);
+    } else {
+        request_release(r);
+    }
+}
+
+static void write_done(void *p, int rc)
+{
+    struct pending_write *pw = p;
+    struct request *r = pw->r;
+    r->holds++;
+    r->pending--;
+    pw->done(r, pw->ctx, rc);
+    r->holds--;
+    finish_request(r);
+}
+
+void server_write(struct request *r, server_write_fn fn, void *ctx, server_write_done_fn done)
+{
+    struct pending_write *pw = arena_alloc(r->arena, sizeof *pw);
+    pw->r = r;
+    pw->ctx = ctx;
+    pw->done = done;
+    r->pending++;
+    writer_submit(r->loop->server->writer, r->loop->base, fn, ctx, write_done);
 }
 
 /* ---- dispatch ---- */
@@ -264,12 +306,7 @@ static void dispatch(struct evhttp_request *ev, void *arg)
         route_request(r);
     }
     r->holds--;
-    if (!r->replied && !r->async) {
-        log_error("no_reply", "rid=%s route=%s", r->id, r->route ? r->route->pattern : "-");
-        reply_error(r, ERR_INTERNAL, NULL);
-    } else {
-        request_release(r);
-    }
+    finish_request(r);
 }
 
 /* ---- loops and the stop ---- */
@@ -445,6 +482,10 @@ int server_run(const struct server_config *cfg, const struct route_table *routes
         srv.loops[i].index = i;
         rc = loop_init(&srv, &srv.loops[i], &sa, salen, &port);
     }
+    if (rc == 0 && !(srv.writer = writer_new(cfg->db_url, &err))) {
+        log_error("start_failed", "reason=\"%s\"", err);
+        rc = -1;
+    }
     if (rc == 0) {
         srv.pool = pool_new(cfg->workers > 0 ? cfg->workers : cores());
         for (int i = 0; i < srv.nloops; i++)
@@ -462,6 +503,7 @@ int server_run(const struct server_config *cfg, const struct route_table *routes
         pool_free(srv.pool);
         log_info("stopped", "clean=1");
     }
+    writer_free(srv.writer);
     for (int i = 0; i < srv.nloops; i++)
         loop_release(&srv.loops[i]);
     static_free(srv.site);

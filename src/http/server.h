@@ -30,6 +30,12 @@ int server_run(const struct server_config *cfg, const struct route_table *routes
 typedef void (*server_done_fn)(struct request *r, void *arg);
 void server_defer(struct request *r, pool_fn work, server_done_fn done, void *arg);
 
+/* For handlers: runs fn through the group-commit writer; done(r, ctx, rc) runs on r's loop
+ * after the COMMIT returned, and must reply. */
+typedef int (*server_write_fn)(struct store *s, void *ctx);
+typedef void (*server_write_done_fn)(struct request *r, void *ctx, int rc);
+void server_write(struct request *r, server_write_fn fn, void *ctx, server_write_done_fn done);
+
 /* For reply.c */
 bool server_stopping(const struct loop *loop);
 void server_request_done(struct request *r);

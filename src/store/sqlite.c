@@ -156,6 +156,12 @@ static void op_rollback(struct store *base)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static int op_savepoint(struct store *base, enum store_savepoint verb)
+{
+    static const char *const sql[] = {"SAVEPOINT job", "ROLLBACK TO job", "RELEASE job"};
+    return sq_exec(sq_impl(base), sql[verb]);
+}
+
 static int current_version(struct sqlite_store *s, int *version)
 {
     sqlite3_stmt *st;
@@ -382,6 +388,7 @@ static const struct store_ops sqlite_ops = {
     .begin = op_begin,
     .commit = op_commit,
     .rollback = op_rollback,
+    .savepoint = op_savepoint,
     .area_get = op_area_get,
     .area_children = op_area_children,
     .area_search = op_area_search,

@@ -23,6 +23,9 @@ enum store_status {
 
 struct store;
 
+/* Nested transactions inside one group commit (see writer.c). */
+enum store_savepoint { SAVEPOINT_BEGIN, SAVEPOINT_ROLLBACK, SAVEPOINT_RELEASE };
+
 struct store_ops {
     const char *engine;
     void (*close)(struct store *s);
@@ -30,6 +33,7 @@ struct store_ops {
     int (*begin)(struct store *s);
     int (*commit)(struct store *s);
     void (*rollback)(struct store *s);
+    int (*savepoint)(struct store *s, enum store_savepoint verb);
 
     int (*area_get)(struct store *s, struct arena *a, const char *code, struct area *out);
     int (*area_children)(struct store *s, struct arena *a, const char *parent,
