@@ -59,6 +59,13 @@ struct staff_list {
     size_t count;
 };
 
+/* A rule a request broke, named like the HTTP error table's codes (http/errors.c), with the
+ * input field at fault (or NULL). */
+struct problem {
+    const char *code;
+    const char *field;
+};
+
 struct holiday {
     const char *date, *name_km, *name_en;
 };

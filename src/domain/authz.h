@@ -1,0 +1,45 @@
+/* The authorization policy: every access decision about cases is made here, over
+ * role × office jurisdiction × case (DESIGN §1, §4). Handlers ask; they never decide.
+ *   officer, head, ombudsman: the cases their office handles — never a sensitive case that
+ *     accuses their own office;
+ *   ccwc: the gender-sensitive cases routed with their commune's CCWC;
+ *   provincial_admin: every case in their province (read, note, transfer), no identities;
+ *   national_admin: every case (read, note, transfer), no identities;
+ *   analyst: no case at all (aggregates only). */
+#ifndef OURVOICE_AUTHZ_H
+#define OURVOICE_AUTHZ_H
+
+#include <stdbool.h>
+
+#include "domain/model.h"
+
+struct actor {
+    struct staff staff;
+    struct office office; /* id 0 when the account has no office */
+    char province[3];     /* the office's province code ("" for national offices) */
+};
+
+enum case_action {
+    CASE_READ,
+    CASE_ACKNOWLEDGE,
+    CASE_ASSIGN,
+    CASE_MESSAGE,
+    CASE_NOTE,
+    CASE_TRANSFER,
+    CASE_ESCALATE,
+    CASE_ANSWER,
+    CASE_CLOSE,
+    CASE_REJECT,
+    CASE_APPROVE_PUBLIC,
+};
+
+bool authz_case_visible(const struct actor *who, const struct case_row *c);
+bool authz_case_action(const struct actor *who, const struct case_row *c, enum case_action what);
+/* May see the name the citizen chose to share. */
+bool authz_sees_identity(const struct actor *who, const struct case_row *c);
+/* May list cases at all; fills the scope of the list. */
+bool authz_case_scope(const struct actor *who, struct case_filter *f);
+/* Administration of offices, staff and catalogue: national, or provincial in its province. */
+bool authz_admin(const struct actor *who);
+
+#endif
