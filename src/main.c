@@ -12,6 +12,8 @@ static const char usage[] =
     "\n"
     "  init     create or migrate the database and load the reference data\n"
     "  serve    serve the web apps and the HTTP API\n"
+    "  user     add, list, disable, enable and reset staff accounts\n"
+    "  audit    verify the audit log's hash chain\n"
     "  version  print the version\n";
 
 int main(int argc, char **argv)
@@ -33,6 +35,10 @@ int main(int argc, char **argv)
         return cmd_init(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "user") == 0)
+        return cmd_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "audit") == 0)
+        return cmd_audit(argc - 1, argv + 1);
     fprintf(stderr, "ourvoice: unknown command (try `ourvoice --help`)\n");
     return 2;
 }

@@ -8,11 +8,39 @@
 void h_healthz(struct request *r);
 void h_metrics(struct request *r);
 void h_test_sleep(struct request *r);
+void h_test_echo(struct request *r);
 
 /* public reads (public.c) */
 void h_areas(struct request *r);
 void h_area(struct request *r);
 void h_services(struct request *r);
 void h_offices(struct request *r);
+
+/* authentication (auth.c) */
+int api_authenticate(struct request *r);
+void h_login(struct request *r);
+void h_logout(struct request *r);
+void h_me(struct request *r);
+
+/* citizens (citizen.c) */
+void h_feedback(struct request *r);
+void h_track_challenge(struct request *r);
+void h_track_session(struct request *r);
+void h_track(struct request *r);
+void h_track_message(struct request *r);
+void h_track_rating(struct request *r);
+void h_track_appeal(struct request *r);
+void h_track_attachment(struct request *r);
+
+/* staff (staff.c) */
+void h_cases(struct request *r);
+void h_case(struct request *r);
+void h_case_action(struct request *r);
+void h_case_attachment(struct request *r);
+
+/* test hooks (ops.c) */
+void h_test_clock(struct request *r);
+void h_test_jobs(struct request *r);
+void h_test_outbox(struct request *r);
 
 #endif

@@ -46,8 +46,9 @@ static json_t *office_json(const struct office *o)
 /* Reads an optional query parameter; replies 400 naming it and returns false if invalid. */
 static bool query_param(struct request *r, const char *name, const char **out)
 {
-    if (req_query(r, name, out) < 0) {
-        reply_error(r, ERR_TOO_LONG, name);
+    int rc = req_query(r, name, out);
+    if (rc < 0) {
+        reply_error(r, rc == -2 ? ERR_INVALID_UTF8 : ERR_TOO_LONG, name);
         return false;
     }
     return true;

@@ -8,6 +8,8 @@
 
 #define GET EVHTTP_REQ_GET
 #define POST EVHTTP_REQ_POST
+#define JSON ROUTE_BODY_DEFAULT
+#define FEEDBACK_BODY_LIMIT (24 * 1024 * 1024) /* up to four photos, documents or recordings */
 
 static const struct route routes[] = {
     {GET, "/healthz", h_healthz, ACCESS_PUBLIC, 0, 0},
@@ -16,7 +18,28 @@ static const struct route routes[] = {
     {GET, "/api/v1/areas/:code", h_area, ACCESS_PUBLIC, 0, 0},
     {GET, "/api/v1/services", h_services, ACCESS_PUBLIC, 0, 0},
     {GET, "/api/v1/offices", h_offices, ACCESS_PUBLIC, 0, 0},
+    {POST, "/api/v1/feedback", h_feedback, ACCESS_PUBLIC, FEEDBACK_BODY_LIMIT, ROUTE_JSON_BODY},
+    {GET, "/api/v1/track/challenge", h_track_challenge, ACCESS_PUBLIC, 0, 0},
+    {POST, "/api/v1/track/session", h_track_session, ACCESS_PUBLIC, JSON, ROUTE_JSON_BODY},
+    {GET, "/api/v1/track", h_track, ACCESS_CITIZEN, 0, 0},
+    {POST, "/api/v1/track/messages", h_track_message, ACCESS_CITIZEN, FEEDBACK_BODY_LIMIT,
+     ROUTE_JSON_BODY},
+    {POST, "/api/v1/track/rating", h_track_rating, ACCESS_CITIZEN, JSON, ROUTE_JSON_BODY},
+    {POST, "/api/v1/track/appeal", h_track_appeal, ACCESS_CITIZEN, JSON, ROUTE_JSON_BODY},
+    {GET, "/api/v1/track/attachments/:id", h_track_attachment, ACCESS_CITIZEN, 0, 0},
+    {POST, "/api/v1/auth/login", h_login, ACCESS_PUBLIC, JSON, ROUTE_JSON_BODY},
+    {POST, "/api/v1/auth/logout", h_logout, ACCESS_STAFF, JSON, 0},
+    {GET, "/api/v1/me", h_me, ACCESS_STAFF, 0, 0},
+    {GET, "/api/v1/cases", h_cases, ACCESS_STAFF, 0, 0},
+    {GET, "/api/v1/cases/:case", h_case, ACCESS_STAFF, 0, 0},
+    {POST, "/api/v1/cases/:case/actions", h_case_action, ACCESS_STAFF, JSON, ROUTE_JSON_BODY},
+    {GET, "/api/v1/cases/:case/attachments/:id", h_case_attachment, ACCESS_STAFF, 0, 0},
     {GET, "/api/v1/_test/sleep", h_test_sleep, ACCESS_PUBLIC, 0, ROUTE_TEST_HOOK},
+    {POST, "/api/v1/_test/clock", h_test_clock, ACCESS_PUBLIC, JSON, ROUTE_JSON_BODY | ROUTE_TEST_HOOK},
+    {POST, "/api/v1/_test/jobs", h_test_jobs, ACCESS_PUBLIC, JSON, ROUTE_TEST_HOOK},
+    {POST, "/api/v1/_test/outbox", h_test_outbox, ACCESS_PUBLIC, JSON, ROUTE_TEST_HOOK},
+    {POST, "/api/v1/_test/echo", h_test_echo, ACCESS_PUBLIC, JSON,
+     ROUTE_JSON_BODY | ROUTE_TEST_HOOK},
 };
 
 const struct route_table api_routes = {routes, sizeof routes / sizeof routes[0]};

@@ -7,6 +7,7 @@
 
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 
 #define DEFAULT_DATA_DIR OURVOICE_SOURCE_DIR "/data"

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/handlers.h"
 #include "api/routes.h"
+#include "jobs/jobs.h"
 #include "cli/cli.h"
 #include "core/crypto.h"
 #include "core/limits.h"
@@ -43,6 +45,9 @@ int cmd_serve(int argc, char **argv)
         .db_url = opt_env("OURVOICE_DB", NULL),
         .bind = opt_env("OURVOICE_BIND", "127.0.0.1"),
         .web_dir = opt_env("OURVOICE_WEB", DEFAULT_WEB_DIR),
+        .authenticate = api_authenticate,
+        .start_jobs = jobs_start,
+        .stop_jobs = jobs_stop,
     };
     const char *port = opt_env("OURVOICE_PORT", "8080");
     const char *loops = opt_env("OURVOICE_LOOPS", "0");
@@ -123,5 +128,7 @@ int cmd_serve(int argc, char **argv)
                1;
     if (cfg.test_hooks)
         log_warn("test_hooks_enabled", "note=\"test endpoints are on; never in production\"");
-    return server_run(&cfg, &api_routes);
+    int status = server_run(&cfg, &api_routes);
+    crypto_keys_release();
+    return status;
 }

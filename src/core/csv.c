@@ -58,7 +58,8 @@ int csv_next(struct csv_reader *r)
                 continue;
             }
         }
-        if (c == '"' && !was_quoted && r->record.len == r->offsets[r->count]) {
+        if (c == '"' && !was_quoted && r->count < CSV_MAX_FIELDS &&
+            r->record.len == r->offsets[r->count]) {
             quoted = was_quoted = true;
         } else if (c == ',') {
             if (end_field(r) < 0)

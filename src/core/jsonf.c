@@ -100,9 +100,18 @@ int jf_parse(const json_t *object, const struct jf_field *fields, size_t count, 
         if (store_field(f, value, out, err) < 0)
             return -1;
     }
-    for (size_t i = 0; i < count; i++)
-        if (fields[i].required && !json_object_get(object, fields[i].name))
-            return fail(err, "missing_field", fields[i].name);
+    for (size_t i = 0; i < count; i++) {
+        const struct jf_field *f = &fields[i];
+        if (json_object_get(object, f->name))
+            continue;
+        if (f->required)
+            return fail(err, "missing_field", f->name);
+        char *slot = (char *)out + f->offset; /* absent: pointers are NULL (jsonf.h) */
+        if (f->type == JF_STRING || f->type == JF_ENUM)
+            *(const char **)slot = NULL;
+        else if (f->type == JF_OBJECT || f->type == JF_ARRAY)
+            *(const json_t **)slot = NULL;
+    }
     return 0;
 }
 
@@ -139,7 +148,7 @@ int jf_load(const char *text, size_t len, int max_depth, json_t **out, struct jf
     if (jf_depth(text, len, max_depth) < 0)
         return fail(err, "too_deep", NULL);
     json_error_t jerr;
-    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!doc)
         return fail(err, "malformed_json", NULL);
     if (!json_is_object(doc)) {

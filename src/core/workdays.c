@@ -83,3 +83,11 @@ void workdays_format_date(int32_t day, char out[11])
     gmtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
+
+int workdays_year(time_t t)
+{
+    time_t local = t + WORKDAYS_TZ_OFFSET;
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    return tm.tm_year + 1900;
+}

@@ -26,6 +26,9 @@ int32_t workdays_add(int32_t day, int n, const struct holidays *h);
 /* The deadline `n` working days after time t: the end (24:00 local) of that day, in UTC. */
 time_t workdays_deadline(time_t t, int n, const struct holidays *h);
 
+/* The year of time t in Cambodian local time. */
+int workdays_year(time_t t);
+
 /* "YYYY-MM-DD" into a day number; -1 if malformed. */
 int workdays_parse_date(const char *s, int32_t *day);
 void workdays_format_date(int32_t day, char out[11]);

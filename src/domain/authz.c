@@ -85,8 +85,7 @@ bool authz_case_scope(const struct actor *who, struct case_filter *f)
         if (!who->office.id)
             return false;
         if (handles(who)) {
-            f->office_ids = &who->office.id;
-            f->office_count = 1;
+            f->office_id = who->office.id;
             f->hide_origin_office = who->office.id;
         } else {
             f->ccwc_office_id = who->office.id;

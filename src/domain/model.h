@@ -101,8 +101,7 @@ struct case_list {
 
 /* Which cases a list may return: built by the authorization policy, never by handlers. */
 struct case_filter {
-    const int64_t *office_ids; /* cases handled by one of these offices (n > 0) */
-    size_t office_count;
+    int64_t office_id;         /* cases this office handles (0: not this scope) */
     const char *area_prefix;   /* or: cases whose area starts with this ("" = all) */
     int64_t hide_origin_office; /* exclude sensitive cases accusing this office */
     int64_t ccwc_office_id;    /* or: sensitive cases this CCWC may help with */

@@ -142,6 +142,14 @@ void reply_jf_error(struct request *r, const struct jf_error *err)
     reply_error(r, err_from_code(err->code), plain_name(err->field) ? err->field : NULL);
 }
 
+void reply_problem(struct request *r, const struct problem *p)
+{
+    enum err e = err_from_code(p->code);
+    if (p->code && strcmp(p->code, "not_found") == 0)
+        e = ERR_NOT_FOUND;
+    reply_error(r, e, p->field);
+}
+
 void reply_store_error(struct request *r, int store_status)
 {
     if (store_status == STORE_NOT_FOUND)

@@ -10,6 +10,7 @@
 
 #include "core/jsonf.h"
 #include "http/errors.h"
+#include "domain/model.h"
 #include "http/request.h"
 
 /* Adds a response header (before the reply is sent). */
@@ -24,6 +25,9 @@ void reply_json(struct request *r, int status, json_t *doc);
 /* The one JSON error reply: {"error":{"code","message","field"}} in the request's language. */
 void reply_error(struct request *r, enum err e, const char *field);
 void reply_jf_error(struct request *r, const struct jf_error *err);
+
+/* A domain rule broken (struct problem): its code names the error table's entry. */
+void reply_problem(struct request *r, const struct problem *p);
 
 /* A store failure: NOT_FOUND → 404, CONFLICT → 409, anything else → 500 (logged). */
 void reply_store_error(struct request *r, int store_status);

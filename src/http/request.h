@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/ids.h"
 
+struct actor;
 struct loop;
 struct route;
 struct store;
@@ -33,6 +34,10 @@ struct request {
     bool query_parsed;
     json_t *body; /* parsed JSON body for routes that take one; owned by the arena */
     enum lang lang;
+    int64_t citizen_case_id; /* routes for citizens: the case of the track token */
+    struct actor *actor;     /* routes for staff: who is signed in */
+    unsigned char session_hash[32];
+    const char *csrf;        /* the staff session's CSRF token */
     char id[IDS_REQUEST_LEN + 1];
     uint64_t started_ns;
     int holds;   /* > 0 while code on the stack still uses the request */
@@ -43,9 +48,14 @@ struct request {
 typedef void (*handler_fn)(struct request *r);
 
 /* A query parameter, decoded: *out is NULL when absent. -1 (and *out NULL) when the value
- * is longer than LIMIT_QUERY_VALUE_BYTES or not valid UTF-8. */
+ * is longer than LIMIT_QUERY_VALUE_BYTES, -2 when it is not valid UTF-8. */
 int req_query(struct request *r, const char *name, const char **out);
 const char *req_header(struct request *r, const char *name);
+/* The peer's address as text (in the arena). */
+const char *req_peer(struct request *r);
+/* A cookie's value (in the arena) or NULL. */
+const char *req_cookie(struct request *r, const char *name);
+bool req_mutating(struct request *r);
 bool req_accepts_gzip(struct request *r);
 
 #endif

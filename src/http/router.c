@@ -78,6 +78,8 @@ enum route_match router_match(const struct route_table *t, enum evhttp_cmd_type 
                          r->method == EVHTTP_REQ_GET ? ", HEAD" : "");
         if (n > 0 && (size_t)n < allow_size - used)
             used += (size_t)n;
+        else if (allow_size)
+            allow[used] = '\0'; /* drop a method that did not fit whole */
     }
     return path_known ? ROUTE_WRONG_METHOD : ROUTE_NO_PATH;
 }

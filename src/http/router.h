@@ -14,6 +14,9 @@ enum access {
     ACCESS_STAFF,   /* a signed-in staff member (CSRF checked on mutations) */
 };
 
+/* body_limit value: the server's configured JSON limit (--max-body) */
+#define ROUTE_BODY_DEFAULT ((size_t)1)
+
 enum route_flags {
     ROUTE_JSON_BODY = 1u << 0, /* body must be application/json, parsed into r->body */
     ROUTE_TEST_HOOK = 1u << 1, /* only when the server runs with test hooks on */

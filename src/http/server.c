@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -41,7 +42,7 @@ struct loop {
     struct evhttp_bound_socket *bound;
     struct store *store;
     struct event *stop_event, *drain_timer;
-    int in_flight; /* touched only on this loop's thread */
+    int in_flight; /* requests not yet written out; touched only on this loop's thread */
     uint64_t drain_deadline_ns;
 };
 
@@ -75,8 +76,47 @@ int server_route_index(const struct route *route)
 
 void server_request_done(struct request *r)
 {
-    r->loop->in_flight--;
     metrics_inflight(-1);
+}
+
+/* A request stays in flight (holding up a stop) until its answer has left the output
+ * buffer, or its connection is gone: a reply only queues the answer, and a loop that ended
+ * right after the reply would close the connection with the answer unsent. evhttp handles
+ * one request at a time per connection, so the connection's close callback is this
+ * request's until the answer is written. */
+struct flight {
+    struct loop *loop;
+    struct evhttp_connection *conn;
+};
+
+static void flight_end(struct flight *f)
+{
+    f->loop->in_flight--;
+    free(f);
+}
+
+static void flight_written(struct evhttp_request *ev, void *arg)
+{
+    struct flight *f = arg;
+    (void)ev;
+    evhttp_connection_set_closecb(f->conn, NULL, NULL);
+    flight_end(f);
+}
+
+static void flight_dropped(struct evhttp_connection *conn, void *arg)
+{
+    (void)conn;
+    flight_end(arg);
+}
+
+static void flight_begin(struct loop *loop, struct evhttp_request *ev)
+{
+    struct flight *f = xmalloc(sizeof *f);
+    f->loop = loop;
+    f->conn = evhttp_request_get_connection(ev);
+    evhttp_request_set_on_complete_cb(ev, flight_written, f);
+    evhttp_connection_set_closecb(f->conn, flight_dropped, f);
+    loop->in_flight++;
 }
 
 void request_release(struct request *r)
@@ -163,7 +203,31 @@ void server_write(struct request *r, server_write_fn fn, void *ctx, server_write
     pw->ctx = ctx;
     pw->done = done;
     r->pending++;
-    writer_submit(r->loop->server->writer, r->loop->base, fn, ctx, write_done);
+    writer_submit(r->loop->server->writer, r->loop->base, fn, ctx, write_done, pw);
+}
+
+static void detached_done(void *ctx, int rc)
+{
+    if (rc != STORE_OK)
+        log_warn("detached_write_failed", "status=%d", rc);
+    free(ctx);
+}
+
+void server_write_detached(struct request *r, server_write_fn fn, void *ctx)
+{
+    writer_submit(r->loop->server->writer, r->loop->base, fn, ctx, detached_done, ctx);
+}
+
+static struct server *running;
+
+struct writer *server_writer(void)
+{
+    return running ? running->writer : NULL;
+}
+
+const struct server_config *server_config(void)
+{
+    return running ? running->cfg : NULL;
 }
 
 /* ---- dispatch ---- */
@@ -174,9 +238,23 @@ static enum lang language_of(struct evhttp_request *ev)
     return al && strncasecmp(al, "km", 2) == 0 ? LANG_KM : LANG_EN;
 }
 
+/* How many times a header occurs (evhttp_find_header sees only the first). */
+static int header_count(struct evkeyvalq *h, const char *name)
+{
+    int n = 0;
+    struct evkeyval *kv;
+    TAILQ_FOREACH(kv, h, next)
+        n += strcasecmp(kv->key, name) == 0;
+    return n;
+}
+
 static bool framing_ok(struct evhttp_request *ev)
 {
     struct evkeyvalq *h = evhttp_request_get_input_headers(ev);
+    /* libevent frames the body by the first of repeated length headers; what follows would
+     * be read as the next request on the connection */
+    if (header_count(h, "Content-Length") > 1 || header_count(h, "Transfer-Encoding") > 1)
+        return false;
     const char *te = evhttp_find_header(h, "Transfer-Encoding");
     if (!te)
         return true;
@@ -225,7 +303,7 @@ static bool take_body(struct request *r)
     struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
     size_t len = evbuffer_get_length(in);
     size_t limit = r->route->body_limit;
-    if ((r->route->flags & ROUTE_JSON_BODY) && limit > server_max_body(r->loop))
+    if (limit == ROUTE_BODY_DEFAULT)
         limit = server_max_body(r->loop);
     if (len > limit) {
         reply_error(r, ERR_BODY_TOO_LARGE, NULL);
@@ -272,8 +350,10 @@ static void route_request(struct request *r)
     r->route = route;
     if (!take_body(r))
         return;
-    if (route->access != ACCESS_PUBLIC) {
-        reply_error(r, ERR_UNAUTHENTICATED, NULL);
+    if (route->access != ACCESS_PUBLIC &&
+        (!srv->cfg->authenticate || srv->cfg->authenticate(r) < 0)) {
+        if (!r->replied)
+            reply_error(r, ERR_UNAUTHENTICATED, NULL);
         return;
     }
     route->handler(r);
@@ -292,7 +372,7 @@ static void dispatch(struct evhttp_request *ev, void *arg)
     r->lang = language_of(ev);
     r->holds = 1;
     ids_request(r->id);
-    loop->in_flight++;
+    flight_begin(loop, ev);
     metrics_inflight(1);
 
     if (!framing_ok(ev)) {
@@ -488,6 +568,9 @@ int server_run(const struct server_config *cfg, const struct route_table *routes
     }
     if (rc == 0) {
         srv.pool = pool_new(cfg->workers > 0 ? cfg->workers : cores());
+        running = &srv;
+        if (cfg->start_jobs)
+            cfg->start_jobs(cfg);
         for (int i = 0; i < srv.nloops; i++)
             pthread_create(&srv.loops[i].thread, NULL, loop_main, &srv.loops[i]);
         printf("listening on http://%s:%d\n", cfg->bind, port);
@@ -500,10 +583,13 @@ int server_run(const struct server_config *cfg, const struct route_table *routes
             event_active(srv.loops[i].stop_event, EV_READ, 0);
         for (int i = 0; i < srv.nloops; i++)
             pthread_join(srv.loops[i].thread, NULL);
+        if (cfg->stop_jobs)
+            cfg->stop_jobs();
         pool_free(srv.pool);
         log_info("stopped", "clean=1");
     }
     writer_free(srv.writer);
+    running = NULL;
     for (int i = 0; i < srv.nloops; i++)
         loop_release(&srv.loops[i]);
     static_free(srv.site);

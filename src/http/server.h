@@ -20,6 +20,12 @@ struct server_config {
     int workers; /* 0: one per core */
     size_t max_body;
     bool test_hooks;
+    /* Checks a non-public route's caller (token or session); on failure it replies and
+     * returns -1. */
+    int (*authenticate)(struct request *r);
+    /* Started after the loops, stopped before them (background jobs); may be NULL. */
+    void (*start_jobs)(const struct server_config *cfg);
+    void (*stop_jobs)(void);
 };
 
 /* Runs until SIGINT or SIGTERM; 0 on a clean stop. */
@@ -35,6 +41,14 @@ void server_defer(struct request *r, pool_fn work, server_done_fn done, void *ar
 typedef int (*server_write_fn)(struct store *s, void *ctx);
 typedef void (*server_write_done_fn)(struct request *r, void *ctx, int rc);
 void server_write(struct request *r, server_write_fn fn, void *ctx, server_write_done_fn done);
+
+/* A write nobody waits for (e.g. a session's last-seen time): ctx is malloc'd and freed
+ * with free() after the commit. */
+void server_write_detached(struct request *r, server_write_fn fn, void *ctx);
+
+/* The writer, for background jobs that run through it. */
+struct writer *server_writer(void);
+const struct server_config *server_config(void);
 
 /* For reply.c */
 bool server_stopping(const struct loop *loop);

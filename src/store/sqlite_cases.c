@@ -308,21 +308,27 @@ int sqc_case_by_receipt(struct store *base, struct arena *a, const unsigned char
     return sq_one(s, st, a, sizeof *out, read_case, out);
 }
 
-/* One statement for every filter: each condition is switched off by a NULL parameter. The
- * office list is passed as a JSON array so the statement stays prepared once. */
-static const char sql_cases_list[] =
-    "SELECT " CASE_COLS " FROM cases c WHERE"
-    " ((?1 IS NOT NULL AND c.office_id IN (SELECT value FROM json_each(?1)))"
-    "  OR (?2 IS NOT NULL AND substr(c.area_code, 1, length(?2)) = ?2)"
-    "  OR (?3 IS NOT NULL AND c.sensitive = 1 AND c.ccwc_office_id = ?3))"
-    " AND NOT (?4 IS NOT NULL AND c.sensitive = 1 AND c.origin_office_id = ?4)"
-    " AND (?5 IS NULL OR c.status = ?5) AND (?6 IS NULL OR c.kind = ?6)"
-    " AND (?7 IS NULL OR c.service_code = ?7)"
-    " AND (?8 IS NULL OR c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?8))"
-    " AND (?9 IS NULL OR (c.status = 'submitted' AND c.due_acknowledge < ?9)"
-    "      OR (c.status IN ('acknowledged', 'in_progress') AND c.due_answer < ?9))"
-    " AND (?10 IS NULL OR c.assigned_to = ?10) AND (?11 IS NULL OR c.id < ?11)"
-    " ORDER BY c.id DESC LIMIT ?12";
+/* The scope picks the statement (so that each uses its index: by office, by CCWC, by
+ * area range, or all); every further filter is switched off by a NULL parameter. */
+#define CASE_FILTERS                                                                         \
+    " AND NOT (?4 IS NOT NULL AND c.sensitive = 1 AND c.origin_office_id = ?4)"               \
+    " AND (?5 IS NULL OR c.status = ?5) AND (?6 IS NULL OR c.kind = ?6)"                      \
+    " AND (?7 IS NULL OR c.service_code = ?7)"                                                \
+    " AND (?8 IS NULL OR c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?8))"     \
+    " AND (?9 IS NULL OR (c.status = 'submitted' AND c.due_acknowledge < ?9)"                 \
+    "      OR (c.status IN ('acknowledged', 'in_progress') AND c.due_answer < ?9))"           \
+    " AND (?10 IS NULL OR c.assigned_to = ?10) AND (?11 IS NULL OR c.id < ?11)"               \
+    " ORDER BY c.id DESC LIMIT ?12"
+
+static const char sql_cases_by_office[] =
+    "SELECT " CASE_COLS " FROM cases c WHERE c.office_id = ?1" CASE_FILTERS;
+static const char sql_cases_by_ccwc[] =
+    "SELECT " CASE_COLS " FROM cases c WHERE c.ccwc_office_id = ?3 AND c.sensitive = 1"
+    CASE_FILTERS;
+static const char sql_cases_by_area[] =
+    "SELECT " CASE_COLS " FROM cases c WHERE c.area_code >= ?2 AND c.area_code < ?13"
+    CASE_FILTERS;
+static const char sql_cases_all[] = "SELECT " CASE_COLS " FROM cases c WHERE 1" CASE_FILTERS;
 
 /* The FTS5 query for free text: a phrase, quotes doubled (trigram needs 3+ characters). */
 static const char *fts_phrase(struct arena *a, const char *q)
@@ -342,24 +348,37 @@ static const char *fts_phrase(struct arena *a, const char *q)
     return out;
 }
 
+/* The first string after every string that starts with prefix ("12" → "13"). */
+static char *prefix_end(struct arena *a, const char *prefix)
+{
+    char *end = arena_strdup(a, prefix);
+    size_t n = strlen(end);
+    while (n && (unsigned char)end[n - 1] == 0xff)
+        end[--n] = '\0';
+    if (n)
+        end[n - 1]++;
+    return end;
+}
+
 int sqc_cases_list(struct store *base, struct arena *a, const struct case_filter *f,
                    struct case_list *out)
 {
     struct sqlite_store *s = sq_impl(base);
-    sqlite3_stmt *st = sq_stmt(s, sql_cases_list);
+    const char *sql = f->office_id       ? sql_cases_by_office
+                      : f->ccwc_office_id ? sql_cases_by_ccwc
+                      : f->area_prefix && *f->area_prefix ? sql_cases_by_area
+                                                          : sql_cases_all;
+    sqlite3_stmt *st = sq_stmt(s, sql);
     if (!st)
         return STORE_FAILED;
-    if (f->office_count) {
-        char *ids = arena_alloc(a, f->office_count * 21 + 3), *p = ids;
-        *p++ = '[';
-        for (size_t i = 0; i < f->office_count; i++)
-            p += snprintf(p, 22, "%s%lld", i ? "," : "", (long long)f->office_ids[i]);
-        *p++ = ']';
-        *p = '\0';
-        sqlite3_bind_text(st, 1, ids, -1, SQLITE_TRANSIENT);
+    if (f->office_id)
+        sqlite3_bind_int64(st, 1, f->office_id);
+    if (sql == sql_cases_by_area) {
+        sq_bind_text(st, 2, f->area_prefix);
+        sqlite3_bind_text(st, 13, prefix_end(a, f->area_prefix), -1, SQLITE_TRANSIENT);
     }
-    sq_bind_text(st, 2, f->area_prefix);
-    sq_bind_id(st, 3, f->ccwc_office_id);
+    if (f->ccwc_office_id)
+        sqlite3_bind_int64(st, 3, f->ccwc_office_id);
     sq_bind_id(st, 4, f->hide_origin_office);
     sq_bind_text(st, 5, f->status);
     sq_bind_text(st, 6, f->kind);

@@ -15,6 +15,7 @@ struct job {
     writer_fn fn;
     void *ctx;
     writer_done_fn done;
+    void *done_ctx;
     struct event *ev; /* NULL: a waiting thread (writer_run) */
     int rc;
     bool finished;
@@ -34,7 +35,7 @@ static void deliver(evutil_socket_t fd, short what, void *arg)
 {
     struct job *j = arg;
     (void)fd, (void)what;
-    j->done(j->ctx, j->rc);
+    j->done(j->done_ctx, j->rc);
     event_free(j->ev);
     free(j);
 }
@@ -157,12 +158,13 @@ static void enqueue(struct writer *w, struct job *j)
 }
 
 void writer_submit(struct writer *w, struct event_base *base, writer_fn fn, void *ctx,
-                   writer_done_fn done)
+                   writer_done_fn done, void *done_ctx)
 {
     struct job *j = xcalloc(1, sizeof *j);
     j->fn = fn;
     j->ctx = ctx;
     j->done = done;
+    j->done_ctx = done_ctx;
     j->ev = event_new(base, -1, 0, deliver, j);
     enqueue(w, j);
 }

@@ -21,9 +21,9 @@ struct writer *writer_new(const char *db_url, const char **err);
 /* Finishes the queued jobs, then stops. */
 void writer_free(struct writer *w);
 
-/* Queues fn; done(ctx, rc) runs later on `base`'s loop. */
+/* Queues fn(store, ctx); done(done_ctx, rc) runs later on `base`'s loop. */
 void writer_submit(struct writer *w, struct event_base *base, writer_fn fn, void *ctx,
-                   writer_done_fn done);
+                   writer_done_fn done, void *done_ctx);
 
 /* Runs fn through the writer and waits for its commit (for threads without a loop). */
 int writer_run(struct writer *w, writer_fn fn, void *ctx);
