@@ -146,12 +146,6 @@ struct login {
  * takes as long either way. */
 static char decoy_hash[CRYPTO_PASSWORD_HASH_LEN];
 
-static bool role_needs_totp(const char *role)
-{
-    return strcmp(role, "ombudsman") == 0 || strcmp(role, "provincial_admin") == 0 ||
-           strcmp(role, "national_admin") == 0;
-}
-
 static void login_work(void *arg)
 {
     struct login *l = arg;
@@ -163,7 +157,7 @@ static void login_work(void *arg)
     if (!l->password_ok)
         return;
     l->totp_enrolled = l->staff.totp_sealed != NULL;
-    l->totp_needed = l->totp_enrolled || role_needs_totp(l->staff.role);
+    l->totp_needed = l->totp_enrolled || staff_role_needs_totp(l->staff.role);
     if (l->totp_enrolled && l->totp) {
         size_t len = l->staff.totp_sealed_len - CRYPTO_SEAL_OVERHEAD;
         char *secret = crypto_unseal(l->arena, l->staff.totp_sealed, l->staff.totp_sealed_len);

@@ -2,6 +2,7 @@
  * --demo also an office of each kind wherever one can exist and a few staff accounts whose
  * passwords it prints once. Running it again changes nothing. */
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "core/log.h"
 #include "domain/gazetteer_load.h"
 #include "domain/staff.h"
+#include "domain/totp.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -56,14 +58,21 @@ static int create_demo_staff(struct store *s)
         if (rc == STORE_OK)
             rc = staff_create(s, demo_staff[i].login, demo_staff[i].name, demo_staff[i].role,
                               office.id, password, &created);
-        arena_free(a);
+        unsigned char secret[TOTP_SECRET_BYTES];
+        const char *totp = "";
+        if (rc == STORE_OK && created && staff_role_needs_totp(demo_staff[i].role) &&
+            (rc = staff_enrol_totp(s, a, demo_staff[i].login, secret)) == STORE_OK)
+            totp = arena_printf(a, "  totp secret %s", totp_base32(a, secret, sizeof secret));
+        sodium_memzero(secret, sizeof secret);
         if (rc != STORE_OK) {
+            arena_free(a);
             fprintf(stderr, "ourvoice: cannot create demo account %s\n", demo_staff[i].login);
             return 1;
         }
-        printf("  %-20s %-18s %-10s %s\n", demo_staff[i].login, demo_staff[i].role,
+        printf("  %-20s %-18s %-10s %s%s\n", demo_staff[i].login, demo_staff[i].role,
                demo_staff[i].office ? demo_staff[i].office : "-",
-               created ? password : "(exists; password unchanged)");
+               created ? password : "(exists; password unchanged)", totp);
+        arena_free(a);
     }
     return 0;
 }

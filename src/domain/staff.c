@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/crypto.h"
+#include "domain/audit.h"
+#include "domain/totp.h"
 #include "core/banned.h"
 
 bool staff_role_valid(const char *role)
@@ -15,6 +17,12 @@ bool staff_role_valid(const char *role)
         if (strcmp(role, roles[i]) == 0)
             return true;
     return false;
+}
+
+bool staff_role_needs_totp(const char *role)
+{
+    return strcmp(role, "ombudsman") == 0 || strcmp(role, "provincial_admin") == 0 ||
+           strcmp(role, "national_admin") == 0;
 }
 
 bool staff_login_valid(const char *login)
@@ -61,4 +69,35 @@ void staff_random_password(char *out, size_t len)
     for (size_t i = 0; i + 1 < len; i++)
         out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
     out[len - 1] = '\0';
+}
+
+struct enrol_ctx {
+    struct arena *a;
+    const char *login;
+    const unsigned char *sealed;
+    size_t sealed_len;
+};
+
+static int enrol_tx(struct store *s, void *ctx)
+{
+    struct enrol_ctx *e = ctx;
+    struct staff u;
+    int rc = store_staff_by_login(s, e->a, e->login, &u);
+    if (rc != STORE_OK)
+        return rc;
+    u.totp_sealed = e->sealed;
+    u.totp_sealed_len = e->sealed_len;
+    if ((rc = store_staff_update(s, &u)) == STORE_OK)
+        rc = audit_append(s, "cli", 0, "staff_totp_reset", 0, e->login);
+    return rc;
+}
+
+int staff_enrol_totp(struct store *s, struct arena *a, const char *login,
+                     unsigned char *secret_out)
+{
+    if (totp_new_secret(secret_out) < 0)
+        return STORE_FAILED;
+    struct enrol_ctx e = {.a = a, .login = login};
+    e.sealed = crypto_seal(a, secret_out, TOTP_SECRET_BYTES, &e.sealed_len);
+    return store_tx(s, enrol_tx, &e);
 }

@@ -14,6 +14,13 @@
 #define STAFF_PASSWORD_MAX 200
 
 bool staff_role_valid(const char *role);
+/* Roles that must sign in with a second factor: ombudsman and the administrators. */
+bool staff_role_needs_totp(const char *role);
+
+/* Enrols a new TOTP secret for an existing account (sealed, inside a transaction of its
+ * own); *secret_out gets the raw secret (TOTP_SECRET_BYTES) for showing it once. */
+int staff_enrol_totp(struct store *s, struct arena *a, const char *login,
+                     unsigned char *secret_out);
 bool staff_login_valid(const char *login);
 
 /* Creates an account unless the login exists (then *created is false and nothing changes). */
