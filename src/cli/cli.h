@@ -14,7 +14,7 @@ int cmd_user(int argc, char **argv);
 #define DEFAULT_WEB_DIR OURVOICE_SOURCE_DIR "/web"
 
 /* The key file: --keys, else OURVOICE_KEYS, else the database path with ".keys" appended
- * (in the arena-less CLI the result is malloc'd and lives until exit). */
+ * (in a static buffer; NULL if that path is too long). */
 const char *opt_keys_path(const char *given, const char *db);
 
 /* The environment variable's value if set and non-empty, else fallback. */

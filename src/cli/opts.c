@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "core/alloc.h"
 
 #include <string.h>
 #include "core/banned.h"
@@ -44,8 +43,8 @@ const char *opt_keys_path(const char *given, const char *db)
     const char *env = opt_env("OURVOICE_KEYS", NULL);
     if (env)
         return env;
-    size_t n = strlen(db) + sizeof ".keys";
-    char *path = xmalloc(n);
-    snprintf(path, n, "%s.keys", db);
+    static char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s.keys", db) >= sizeof path)
+        return NULL;
     return path;
 }

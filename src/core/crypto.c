@@ -109,6 +109,10 @@ static int parse_line(struct keys *k, char *line, unsigned *seen)
 
 int crypto_keys_load(const char *path, bool create, const char **err)
 {
+    if (!path) {
+        *err = "the key file's path is too long";
+        return -1;
+    }
     if (create && access(path, F_OK) != 0 && write_new(path, err) < 0)
         return -1;
     FILE *in = fopen(path, "r");
