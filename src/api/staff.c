@@ -21,8 +21,9 @@
 static bool enum_param(struct request *r, const char *name, const char *const *allowed,
                        const char **out)
 {
-    if (req_query(r, name, out) < 0) {
-        reply_error(r, ERR_TOO_LONG, name);
+    int rc = req_query(r, name, out);
+    if (rc < 0) {
+        reply_error(r, rc == -2 ? ERR_INVALID_UTF8 : ERR_TOO_LONG, name);
         return false;
     }
     if (!*out || !allowed)
@@ -38,8 +39,9 @@ static bool number_param(struct request *r, const char *name, long long min, lon
                          long long *out)
 {
     const char *v;
-    if (req_query(r, name, &v) < 0) {
-        reply_error(r, ERR_TOO_LONG, name);
+    int rc = req_query(r, name, &v);
+    if (rc < 0) {
+        reply_error(r, rc == -2 ? ERR_INVALID_UTF8 : ERR_TOO_LONG, name);
         return false;
     }
     if (!v)
@@ -52,6 +54,15 @@ static bool number_param(struct request *r, const char *name, long long min, lon
     }
     *out = n;
     return true;
+}
+
+/* Characters (code points) of text already checked to be UTF-8: its non-continuation bytes. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
 }
 
 static const char *const statuses[] = {"submitted", "acknowledged", "in_progress", "answered",
@@ -83,7 +94,7 @@ void h_cases(struct request *r)
     f.assigned_to = assigned ? r->actor->staff.id : 0;
     f.before_id = cursor;
     f.limit = (size_t)limit + 1; /* one more tells whether there is a next page */
-    if (f.q && strlen(f.q) < 3) {
+    if (f.q && utf8_chars(f.q) < 3) {
         reply_error(r, ERR_INVALID_VALUE, "q"); /* the trigram index needs 3 characters */
         return;
     }

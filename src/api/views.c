@@ -155,7 +155,7 @@ static json_t *scores_json(const struct case_row *c)
 json_t *view_case_citizen(struct request *r, const struct case_row *c)
 {
     bool rateable = (strcmp(c->status, "answered") == 0 || strcmp(c->status, "closed") == 0) &&
-                    c->satisfied < 0;
+                    c->answered_at && c->satisfied < 0;
     bool appealable = (strcmp(c->status, "answered") == 0 || strcmp(c->status, "closed") == 0) &&
                       c->satisfied == 0;
     json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s,s:s,s:s}", "case", c->number, "kind", c->kind,

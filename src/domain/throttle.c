@@ -8,11 +8,13 @@ const struct throttle_policy throttle_receipt_address = {5, 900, 60};
 const struct throttle_policy throttle_login_account = {5, 900, 300};
 const struct throttle_policy throttle_login_address = {20, 900, 60};
 
+/* The wait before the next attempt after `failures` failures: none while some of the free
+ * failures are left, then 1, 2, 4 … seconds, at most max_delay_seconds. */
 static int delay_for(const struct throttle_policy *p, int failures)
 {
-    if (failures <= p->free_failures)
+    if (failures < p->free_failures)
         return 0;
-    int shift = failures - p->free_failures - 1;
+    int shift = failures - p->free_failures;
     long d = shift >= 20 ? p->max_delay_seconds : 1L << shift;
     return d > p->max_delay_seconds ? p->max_delay_seconds : (int)d;
 }
@@ -44,8 +46,11 @@ int throttle_wait(struct store *s, struct arena *a, const char *key,
     time_t last;
     *wait_seconds = 0;
     int rc = load(s, a, key, p, now, &t, &last);
-    if (rc == STORE_OK && t.failures) {
-        long remaining = (long)(last + delay_for(p, t.failures) - now);
+    int delay = rc == STORE_OK && t.failures ? delay_for(p, t.failures) : 0;
+    if (delay > 0) {
+        /* stamps are whole seconds: the last failure may have been up to a second after
+         * `last`, so the delay is counted from the end of that second */
+        long remaining = (long)(last + 1 + delay - now);
         *wait_seconds = remaining > 0 ? (int)remaining : 0;
     }
     return rc;

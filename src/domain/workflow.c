@@ -329,7 +329,8 @@ int workflow_citizen_action(struct store *s, struct citizen_action *act)
         if (rc == STORE_OK)
             rc = save(&ch);
     } else if (is(act->action, "rate")) {
-        if (!is(c.status, "answered") && !is(c.status, "closed"))
+        /* an answer to rate: a closed case may never have had one (an evaluation) */
+        if ((!is(c.status, "answered") && !is(c.status, "closed")) || !c.answered_at)
             return refuse(&act->problem, "not_answered", NULL);
         if (c.satisfied >= 0)
             return refuse(&act->problem, "already_rated", NULL);
