@@ -29,7 +29,7 @@ for build in build build-asan; do
   log="artifacts/unit-$build.log"
   : > "$log"
   for t in "$build"/test_*; do
-    [ -x "$t" ] || continue
+    [ -f "$t" ] && [ -x "$t" ] || continue
     if ! "$t" >>"$log" 2>&1; then
       grep -q '\[  FAILED  \]' "$log" || failed=$((failed + 1))
       echo "   FAILED: $t"

@@ -14,14 +14,14 @@ import {
 
 let server;
 let url;
-let units; // admin_units.csv: provinces, districts, communes
+let units; // admin_units.csv of the data init loaded: provinces, districts, communes
 let villages;
 
 before(async () => {
   server = await startServer();
   url = server.url;
-  units = await readCsv(path.join(GAZETTEER, 'admin_units.csv'));
-  villages = await readCsv(path.join(GAZETTEER, 'villages.csv'));
+  units = await readCsv(path.join(DATA_DIR, 'gazetteer', 'admin_units.csv'));
+  villages = await readCsv(path.join(DATA_DIR, 'gazetteer', 'villages.csv'));
 });
 after(async () => {
   await server?.stop();

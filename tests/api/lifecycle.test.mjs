@@ -90,6 +90,25 @@ describe('graceful stop', () => {
     await closed; // the server closed it
   });
 
+  test('clients that go away before their answers do not hold up the stop', async () => {
+    const server = await startServer();
+    const gone = [];
+    for (const target of ['/api/v1/_test/sleep?ms=200', '/api/v1/areas?parent=12', '/api/v1/areas?q=samraong']) {
+      const sock = net.connect({ host: '127.0.0.1', port: server.port });
+      sock.on('error', () => {});
+      sock.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      gone.push(new Promise((resolve) => sock.on('close', resolve)));
+      sock.resetAndDestroy();
+    }
+    await Promise.all(gone);
+    await sleep(400); // the slow one has been answered into a closed connection
+    assert.equal((await fetch(server.url + '/healthz')).status, 200);
+    const t0 = performance.now();
+    const { stderr } = await server.stop('SIGTERM');
+    assert.ok(performance.now() - t0 < 5000, `the stop took ${performance.now() - t0} ms`);
+    assert.doesNotMatch(stderr, /stop_grace_expired/);
+  });
+
   test('a stopped server refuses connections; an idle one stops at once', async () => {
     const server = await startServer();
     assert.equal(await tryConnect(server.port), 'connected');
