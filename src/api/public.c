@@ -3,13 +3,11 @@
 #include <string.h>
 
 #include "api/handlers.h"
-#include "core/buf.h"
-#include "core/log.h"
-#include "core/text.h"
 #include "domain/catalogue.h"
 #include "domain/geography.h"
 #include "domain/offices.h"
 #include "http/reply.h"
+#include "http/reply_cache.h"
 #include "core/banned.h"
 
 static json_t *area_json(const struct area *a)
@@ -19,101 +17,12 @@ static json_t *area_json(const struct area *a)
                      "type_km", a->type_km, "type_en", a->type_en);
 }
 
-/* Area lists are the hottest public reads, so they are written straight into a buffer
- * rather than built as a jansson document and dumped: same bytes as area_json() under
- * json_dumps(JSON_COMPACT) (key order, escapes, "parent":null), without the few hundred
- * allocations per reply. See bench/README.md. */
-#define AREA_LIST_MAX_BYTES (8u << 20)
-
-static bool area_strings_valid(const struct area *a)
+static json_t *areas_json(const struct area_list *l)
 {
-    const char *const v[] = {a->code, a->level, a->name_km, a->name_en, a->type_km, a->type_en};
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-        if (!v[i] || !text_utf8_valid(v[i], strlen(v[i])))
-            return false;
-    return !a->parent || text_utf8_valid(a->parent, strlen(a->parent));
-}
-
-/* A JSON string as jansson writes it without JSON_ENSURE_ASCII. */
-static void add_json_string(struct buf *b, const char *s)
-{
-    buf_addc(b, '"');
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        buf_add(b, run, (size_t)(s - run));
-        switch (c) {
-        case '"':
-            buf_adds(b, "\\\"");
-            break;
-        case '\\':
-            buf_adds(b, "\\\\");
-            break;
-        case '\b':
-            buf_adds(b, "\\b");
-            break;
-        case '\f':
-            buf_adds(b, "\\f");
-            break;
-        case '\n':
-            buf_adds(b, "\\n");
-            break;
-        case '\r':
-            buf_adds(b, "\\r");
-            break;
-        case '\t':
-            buf_adds(b, "\\t");
-            break;
-        default:
-            buf_addf(b, "\\u%04X", c);
-            break;
-        }
-        run = s + 1;
-    }
-    buf_add(b, run, (size_t)(s - run));
-    buf_addc(b, '"');
-}
-
-static void reply_area_list(struct request *r, const struct area_list *l)
-{
-    struct buf b;
-    buf_init(&b, AREA_LIST_MAX_BYTES);
-    buf_addc(&b, '[');
-    bool first = true;
-    for (size_t i = 0; i < l->count; i++) {
-        const struct area *a = &l->items[i];
-        if (!area_strings_valid(a)) {
-            log_error("bad_area_row", "code=%s", a->code ? a->code : "-");
-            continue; /* as json_pack() did: the row is left out */
-        }
-        buf_adds(&b, first ? "{\"code\":" : ",{\"code\":");
-        first = false;
-        add_json_string(&b, a->code);
-        buf_adds(&b, ",\"level\":");
-        add_json_string(&b, a->level);
-        buf_adds(&b, ",\"name_km\":");
-        add_json_string(&b, a->name_km);
-        buf_adds(&b, ",\"name_en\":");
-        add_json_string(&b, a->name_en);
-        buf_adds(&b, ",\"parent\":");
-        if (a->parent)
-            add_json_string(&b, a->parent);
-        else
-            buf_adds(&b, "null");
-        buf_adds(&b, ",\"type_km\":");
-        add_json_string(&b, a->type_km);
-        buf_adds(&b, ",\"type_en\":");
-        add_json_string(&b, a->type_en);
-        buf_addc(&b, '}');
-    }
-    buf_addc(&b, ']');
-    if (buf_failed(&b))
-        reply_error(r, ERR_INTERNAL, NULL);
-    else
-        reply_send(r, 200, "application/json; charset=utf-8", buf_cstr(&b), b.len);
-    buf_release(&b);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < l->count; i++)
+        json_array_append_new(arr, area_json(&l->items[i]));
+    return arr;
 }
 
 static json_t *optional_int(int64_t v)
@@ -191,7 +100,7 @@ static void search_areas(struct request *r, const char *q)
     if (rc != STORE_OK)
         reply_store_error(r, rc);
     else
-        reply_area_list(r, &l);
+        reply_json(r, 200, areas_json(&l));
 }
 
 void h_areas(struct request *r)
@@ -203,6 +112,11 @@ void h_areas(struct request *r)
         search_areas(r, q);
         return;
     }
+    /* area lists are the hottest public read: served from the loop's reply cache */
+    const char *raw;
+    if (req_query(r, "parent", &raw) == 0 && (!raw || geo_code_valid(raw)) &&
+        reply_cache_send(r, arena_printf(r->arena, "areas:%s", raw ? raw : "")))
+        return;
     if (!area_param(r, "parent", false, &parent))
         return;
     struct area_list l;
@@ -210,7 +124,8 @@ void h_areas(struct request *r)
     if (rc != STORE_OK)
         reply_store_error(r, rc);
     else
-        reply_area_list(r, &l);
+        reply_cache_store(r, arena_printf(r->arena, "areas:%s", parent ? parent : ""),
+                          areas_json(&l));
 }
 
 void h_area(struct request *r)

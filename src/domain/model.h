@@ -187,4 +187,121 @@ struct deadline_rule {
     int acknowledge_days, answer_days; /* answer_days -1: none */
 };
 
+/* ---- the staff console and administration ---- */
+
+/* Cases per status in a scope, and how many of them are past a deadline. */
+struct case_counts {
+    long long submitted, acknowledged, in_progress, answered, closed, rejected, overdue;
+};
+
+/* One row of the CSV export: what may leave the system — no text, identity or contact.
+ * Strings are valid only during the callback that receives the row. */
+struct case_export_row {
+    const char *number, *kind, *status, *office_code, *office_name_km, *office_name_en;
+    const char *area_code, *area_name_km, *area_name_en;
+    const char *service_code, *service_name_km, *service_name_en;
+    const char *created_at, *due_acknowledge, *due_answer, *sex, *age_band;
+    int disability; /* -1 not said */
+    int satisfied;  /* -1 not rated */
+    int rating;     /* 0 not rated */
+};
+
+typedef void (*case_export_fn)(void *ctx, const struct case_export_row *row);
+
+/* What office statistics are computed from (one case each). */
+struct case_stat_row {
+    const char *kind, *status, *sex, *created_at, *acknowledged_at, *answered_at;
+    const char *due_acknowledge, *due_answer, *scores;
+    int satisfied; /* -1 not rated */
+};
+
+struct case_stat_list {
+    struct case_stat_row *items;
+    size_t count;
+};
+
+struct response_template {
+    int64_t id;
+    const char *service_code; /* NULL: any service */
+    const char *action, *language, *title, *text, *created_at, *updated_at;
+    bool active;
+};
+
+struct template_list {
+    struct response_template *items;
+    size_t count;
+};
+
+struct template_filter {
+    const char *service_code, *action, *language; /* NULL: any */
+    bool with_inactive;
+};
+
+struct office_filter {
+    const char *scope_prefix; /* offices whose area starts with this ("" or NULL: all) */
+    const char *area_prefix;  /* and this (NULL: any) */
+    const char *kind;         /* NULL: any */
+    const char *q;            /* ASCII-lowered text in the code or names (NULL: any) */
+    size_t limit;
+};
+
+/* A staff account as administrators list it: never its password hash or TOTP secret. */
+struct staff_entry {
+    int64_t id;
+    const char *login, *name, *role, *created_at;
+    const char *office_code, *office_area; /* NULL: no office */
+    bool active, has_totp;
+};
+
+struct staff_entry_list {
+    struct staff_entry *items;
+    size_t count;
+};
+
+struct deadline_row {
+    const char *kind;
+    int acknowledge_days, answer_days; /* answer_days -1: none */
+};
+
+struct deadline_list {
+    struct deadline_row *items;
+    size_t count;
+};
+
+struct holiday_list {
+    struct holiday *items;
+    size_t count;
+};
+
+struct routing_rule {
+    const char *delivered_by, *kind, *condition, *target_kind;
+};
+
+struct routing_rule_list {
+    struct routing_rule *items;
+    size_t count;
+};
+
+/* Which audit entries a search returns, newest first: built by the authorization policy
+ * (area_prefix) and the query. */
+struct audit_filter {
+    const char *action;      /* NULL: any */
+    int64_t actor_id;        /* staff id; 0: anyone */
+    int64_t case_id;         /* 0: any */
+    const char *area_prefix; /* only entries about cases whose area starts with this */
+    int64_t before_id;       /* cursor (0: from the newest) */
+    size_t limit;
+};
+
+struct audit_view {
+    struct audit_entry e;
+    const char *actor_login; /* NULL unless a staff member */
+    const char *case_number; /* NULL unless about a case */
+};
+
+struct audit_view_list {
+    struct audit_view *items;
+    size_t count;
+};
+
 #endif

@@ -162,7 +162,7 @@ static int do_transfer(struct change *ch, struct staff_action *act)
         return refuse(&act->problem, "unknown_office", "to");
     if (rc != STORE_OK)
         return rc;
-    if (ch->c->sensitive && to.id == ch->c->origin_office_id)
+    if ((ch->c->sensitive || ch->c->bypass_office) && to.id == ch->c->origin_office_id)
         return refuse(&act->problem, "accused_office", "to");
     if (is(act->actor->staff.role, "provincial_admin") &&
         !(to.area_code && strncmp(to.area_code, act->actor->province, 2) == 0))

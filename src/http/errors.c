@@ -118,6 +118,7 @@ static const struct err_info table[ERR__COUNT] = {
                          "សេវាកំពុងរវល់ ឬកំពុងបិទ។ សូមព្យាយាមម្តងទៀត។"},
     [ERR_NOT_IMPLEMENTED] = {"not_implemented", 501, "This is not available.",
                              "មុខងារនេះមិនទាន់មានទេ។"},
+    [ERR_TOO_SHORT] = {"too_short", 400, "A field is too short.", "ព័ត៌មានមួយខ្លីពេក។"},
 };
 
 const struct err_info *err_info(enum err e)

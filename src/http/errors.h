@@ -53,6 +53,7 @@ enum err {
     ERR_INTERNAL,
     ERR_UNAVAILABLE,
     ERR_NOT_IMPLEMENTED,
+    ERR_TOO_SHORT,
     ERR__COUNT
 };
 

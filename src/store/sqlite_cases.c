@@ -311,7 +311,8 @@ int sqc_case_by_receipt(struct store *base, struct arena *a, const unsigned char
 /* The scope picks the statement (so that each uses its index: by office, by CCWC, by
  * area range, or all); every further filter is switched off by a NULL parameter. */
 #define CASE_FILTERS                                                                         \
-    " AND NOT (?4 IS NOT NULL AND c.sensitive = 1 AND c.origin_office_id = ?4)"               \
+    " AND NOT (?4 IS NOT NULL AND (c.sensitive = 1 OR c.bypass_office = 1)"             \
+    "         AND c.origin_office_id = ?4)"               \
     " AND (?5 IS NULL OR c.status = ?5) AND (?6 IS NULL OR c.kind = ?6)"                      \
     " AND (?7 IS NULL OR c.service_code = ?7)"                                                \
     " AND (?8 IS NULL OR c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?8))"     \

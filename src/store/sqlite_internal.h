@@ -103,4 +103,39 @@ int sqc_audit_insert(struct store *base, struct audit_entry *e);
 int sqc_audit_list(struct store *base, struct arena *a, int64_t after_id, size_t limit,
                    struct audit_list *out);
 
+/* operations defined in sqlite_admin.c */
+int sqa_cases_counts(struct store *base, const struct case_filter *f, struct case_counts *out);
+int sqa_cases_changes(struct store *base, const struct case_filter *f, int64_t since,
+                      int64_t *latest, long long *fresh);
+int sqa_cases_export(struct store *base, const struct case_filter *f, case_export_fn row,
+                     void *ctx);
+int sqa_cases_stats(struct store *base, struct arena *a, int64_t office_id, const char *from,
+                    const char *to, struct case_stat_list *out);
+int sqa_templates_list(struct store *base, struct arena *a, const struct template_filter *f,
+                       struct template_list *out);
+int sqa_template_get(struct store *base, struct arena *a, int64_t id,
+                     struct response_template *out);
+int sqa_template_insert(struct store *base, struct response_template *t);
+int sqa_template_update(struct store *base, const struct response_template *t);
+int sqa_offices_search(struct store *base, struct arena *a, const struct office_filter *f,
+                       struct office_list *out);
+int sqa_office_insert(struct store *base, struct office *o);
+int sqa_office_update(struct store *base, const struct office *o);
+int sqa_staff_entries(struct store *base, struct arena *a, int64_t office_id,
+                      const char *area_prefix, struct staff_entry_list *out);
+int sqa_staff_sessions_revoke(struct store *base, int64_t staff_id, const unsigned char *keep);
+int sqa_service_get(struct store *base, struct arena *a, const char *code, struct service *out);
+int sqa_services_every(struct store *base, struct arena *a, struct service_list *out);
+int sqa_service_insert(struct store *base, const struct service *sv);
+int sqa_service_update(struct store *base, const struct service *sv);
+int sqa_deadlines_all(struct store *base, struct arena *a, struct deadline_list *out);
+int sqa_deadline_put(struct store *base, const struct deadline_row *d);
+int sqa_holidays_list(struct store *base, struct arena *a, struct holiday_list *out);
+int sqa_holiday_upsert(struct store *base, const struct holiday *h, bool *created);
+int sqa_holiday_delete(struct store *base, const char *date);
+int sqa_routing_rules_all(struct store *base, struct arena *a, struct routing_rule_list *out);
+int sqa_routing_rule_put(struct store *base, const struct routing_rule *rule);
+int sqa_audit_search(struct store *base, struct arena *a, const struct audit_filter *f,
+                     struct audit_view_list *out);
+
 #endif

@@ -342,3 +342,136 @@ int store_audit_list(struct store *s, struct arena *a, int64_t after_id, size_t 
 {
     return counted(s->ops->audit_list(s, a, after_id, limit, out));
 }
+
+int store_cases_counts(struct store *s, const struct case_filter *f, struct case_counts *out)
+{
+    return counted(s->ops->cases_counts(s, f, out));
+}
+
+int store_cases_changes(struct store *s, const struct case_filter *f, int64_t since,
+                        int64_t *latest, long long *fresh)
+{
+    return counted(s->ops->cases_changes(s, f, since, latest, fresh));
+}
+
+int store_cases_export(struct store *s, const struct case_filter *f, case_export_fn row,
+                       void *ctx)
+{
+    return counted(s->ops->cases_export(s, f, row, ctx));
+}
+
+int store_cases_stats(struct store *s, struct arena *a, int64_t office_id, const char *from,
+                      const char *to, struct case_stat_list *out)
+{
+    return counted(s->ops->cases_stats(s, a, office_id, from, to, out));
+}
+
+int store_templates_list(struct store *s, struct arena *a, const struct template_filter *f,
+                         struct template_list *out)
+{
+    return counted(s->ops->templates_list(s, a, f, out));
+}
+
+int store_template_get(struct store *s, struct arena *a, int64_t id,
+                       struct response_template *out)
+{
+    return counted(s->ops->template_get(s, a, id, out));
+}
+
+int store_template_insert(struct store *s, struct response_template *t)
+{
+    return counted(s->ops->template_insert(s, t));
+}
+
+int store_template_update(struct store *s, const struct response_template *t)
+{
+    return counted(s->ops->template_update(s, t));
+}
+
+int store_offices_search(struct store *s, struct arena *a, const struct office_filter *f,
+                         struct office_list *out)
+{
+    return counted(s->ops->offices_search(s, a, f, out));
+}
+
+int store_office_insert(struct store *s, struct office *o)
+{
+    return counted(s->ops->office_insert(s, o));
+}
+
+int store_office_update(struct store *s, const struct office *o)
+{
+    return counted(s->ops->office_update(s, o));
+}
+
+int store_staff_entries(struct store *s, struct arena *a, int64_t office_id,
+                        const char *area_prefix, struct staff_entry_list *out)
+{
+    return counted(s->ops->staff_entries(s, a, office_id, area_prefix, out));
+}
+
+int store_staff_sessions_revoke(struct store *s, int64_t staff_id, const unsigned char *keep)
+{
+    return counted(s->ops->staff_sessions_revoke(s, staff_id, keep));
+}
+
+int store_service_get(struct store *s, struct arena *a, const char *code, struct service *out)
+{
+    return counted(s->ops->service_get(s, a, code, out));
+}
+
+int store_services_every(struct store *s, struct arena *a, struct service_list *out)
+{
+    return counted(s->ops->services_every(s, a, out));
+}
+
+int store_service_insert(struct store *s, const struct service *sv)
+{
+    return counted(s->ops->service_insert(s, sv));
+}
+
+int store_service_update(struct store *s, const struct service *sv)
+{
+    return counted(s->ops->service_update(s, sv));
+}
+
+int store_deadlines_all(struct store *s, struct arena *a, struct deadline_list *out)
+{
+    return counted(s->ops->deadlines_all(s, a, out));
+}
+
+int store_deadline_put(struct store *s, const struct deadline_row *d)
+{
+    return counted(s->ops->deadline_put(s, d));
+}
+
+int store_holidays_list(struct store *s, struct arena *a, struct holiday_list *out)
+{
+    return counted(s->ops->holidays_list(s, a, out));
+}
+
+int store_holiday_upsert(struct store *s, const struct holiday *h, bool *created)
+{
+    return counted(s->ops->holiday_upsert(s, h, created));
+}
+
+int store_holiday_delete(struct store *s, const char *date)
+{
+    return counted(s->ops->holiday_delete(s, date));
+}
+
+int store_routing_rules_all(struct store *s, struct arena *a, struct routing_rule_list *out)
+{
+    return counted(s->ops->routing_rules_all(s, a, out));
+}
+
+int store_routing_rule_put(struct store *s, const struct routing_rule *rule)
+{
+    return counted(s->ops->routing_rule_put(s, rule));
+}
+
+int store_audit_search(struct store *s, struct arena *a, const struct audit_filter *f,
+                       struct audit_view_list *out)
+{
+    return counted(s->ops->audit_search(s, a, f, out));
+}

@@ -119,6 +119,48 @@ struct store_ops {
     int (*audit_insert)(struct store *s, struct audit_entry *e);
     int (*audit_list)(struct store *s, struct arena *a, int64_t after_id, size_t limit,
                       struct audit_list *out);
+
+    /* the staff console and administration (sqlite_admin.c) */
+    int (*cases_counts)(struct store *s, const struct case_filter *f, struct case_counts *out);
+    /* the highest case id in scope (0: none) and how many in scope have an id above since */
+    int (*cases_changes)(struct store *s, const struct case_filter *f, int64_t since,
+                         int64_t *latest, long long *fresh);
+    /* the filtered cases, newest first, up to f->limit, one call of row() each */
+    int (*cases_export)(struct store *s, const struct case_filter *f, case_export_fn row,
+                        void *ctx);
+    /* one office's cases created in [from, to) (NULL: unbounded), sensitive cases about the
+     * office itself left out */
+    int (*cases_stats)(struct store *s, struct arena *a, int64_t office_id, const char *from,
+                       const char *to, struct case_stat_list *out);
+    int (*templates_list)(struct store *s, struct arena *a, const struct template_filter *f,
+                          struct template_list *out);
+    int (*template_get)(struct store *s, struct arena *a, int64_t id,
+                        struct response_template *out);
+    int (*template_insert)(struct store *s, struct response_template *t); /* sets t->id */
+    int (*template_update)(struct store *s, const struct response_template *t);
+    int (*offices_search)(struct store *s, struct arena *a, const struct office_filter *f,
+                          struct office_list *out); /* inactive too */
+    int (*office_insert)(struct store *s, struct office *o); /* sets o->id; CONFLICT: code taken */
+    int (*office_update)(struct store *s, const struct office *o); /* names, active */
+    /* office_id 0: any office; area_prefix NULL: anywhere */
+    int (*staff_entries)(struct store *s, struct arena *a, int64_t office_id,
+                         const char *area_prefix, struct staff_entry_list *out);
+    /* ends the staff member's sessions, except `keep` (NULL: all) */
+    int (*staff_sessions_revoke)(struct store *s, int64_t staff_id,
+                                 const unsigned char *keep);
+    int (*service_get)(struct store *s, struct arena *a, const char *code, struct service *out);
+    int (*services_every)(struct store *s, struct arena *a, struct service_list *out);
+    int (*service_insert)(struct store *s, const struct service *sv); /* CONFLICT: code taken */
+    int (*service_update)(struct store *s, const struct service *sv);
+    int (*deadlines_all)(struct store *s, struct arena *a, struct deadline_list *out);
+    int (*deadline_put)(struct store *s, const struct deadline_row *d);
+    int (*holidays_list)(struct store *s, struct arena *a, struct holiday_list *out);
+    int (*holiday_upsert)(struct store *s, const struct holiday *h, bool *created);
+    int (*holiday_delete)(struct store *s, const char *date);
+    int (*routing_rules_all)(struct store *s, struct arena *a, struct routing_rule_list *out);
+    int (*routing_rule_put)(struct store *s, const struct routing_rule *rule);
+    int (*audit_search)(struct store *s, struct arena *a, const struct audit_filter *f,
+                        struct audit_view_list *out);
 };
 
 struct store {
@@ -207,6 +249,39 @@ int store_audit_last_hash(struct store *s, unsigned char hash[HASH_BYTES]);
 int store_audit_insert(struct store *s, struct audit_entry *e);
 int store_audit_list(struct store *s, struct arena *a, int64_t after_id, size_t limit,
                      struct audit_list *out);
+int store_cases_counts(struct store *s, const struct case_filter *f, struct case_counts *out);
+int store_cases_changes(struct store *s, const struct case_filter *f, int64_t since,
+                        int64_t *latest, long long *fresh);
+int store_cases_export(struct store *s, const struct case_filter *f, case_export_fn row,
+                       void *ctx);
+int store_cases_stats(struct store *s, struct arena *a, int64_t office_id, const char *from,
+                      const char *to, struct case_stat_list *out);
+int store_templates_list(struct store *s, struct arena *a, const struct template_filter *f,
+                         struct template_list *out);
+int store_template_get(struct store *s, struct arena *a, int64_t id,
+                       struct response_template *out);
+int store_template_insert(struct store *s, struct response_template *t);
+int store_template_update(struct store *s, const struct response_template *t);
+int store_offices_search(struct store *s, struct arena *a, const struct office_filter *f,
+                         struct office_list *out);
+int store_office_insert(struct store *s, struct office *o);
+int store_office_update(struct store *s, const struct office *o);
+int store_staff_entries(struct store *s, struct arena *a, int64_t office_id,
+                        const char *area_prefix, struct staff_entry_list *out);
+int store_staff_sessions_revoke(struct store *s, int64_t staff_id, const unsigned char *keep);
+int store_service_get(struct store *s, struct arena *a, const char *code, struct service *out);
+int store_services_every(struct store *s, struct arena *a, struct service_list *out);
+int store_service_insert(struct store *s, const struct service *sv);
+int store_service_update(struct store *s, const struct service *sv);
+int store_deadlines_all(struct store *s, struct arena *a, struct deadline_list *out);
+int store_deadline_put(struct store *s, const struct deadline_row *d);
+int store_holidays_list(struct store *s, struct arena *a, struct holiday_list *out);
+int store_holiday_upsert(struct store *s, const struct holiday *h, bool *created);
+int store_holiday_delete(struct store *s, const char *date);
+int store_routing_rules_all(struct store *s, struct arena *a, struct routing_rule_list *out);
+int store_routing_rule_put(struct store *s, const struct routing_rule *rule);
+int store_audit_search(struct store *s, struct arena *a, const struct audit_filter *f,
+                       struct audit_view_list *out);
 
 /* Counts failed store calls since start (for /metrics). */
 unsigned long long store_error_count(void);

@@ -322,6 +322,22 @@ describe('a gender-sensitive complaint about the commune office', () => {
   });
 });
 
+describe('a complaint the citizen asked the commune office not to handle (bypass_office)', () => {
+  test('goes to DO-1201, is never shown to that office, and cannot be transferred back to it', async () => {
+    const d = await makeCase('D');
+    const view = await staff.ombudsman.case(d.case);
+    assert.equal(view.origin_office.code, 'C-120101');
+    for (const role of ['officer', 'head']) {
+      await expectError(await staff[role].request(`/api/v1/cases/${d.case}`), 404, 'not_found');
+      assert.equal((await listed(role)).has(d.case), false, `${role} lists the bypass case`);
+    }
+    const before = await state(d.case);
+    await expectError(await staff.ombudsman.action(d.case, { action: 'transfer', to: 'C-120101', reason: 'back' }),
+      400, 'accused_office', 'to');
+    assert.deepEqual(await state(d.case), before);
+  });
+});
+
 describe('transfers stay within the rules', () => {
   test('a provincial admin may not transfer out of its province; unknown offices are refused', async () => {
     const c = shared.C2;
