@@ -1,6 +1,7 @@
 /* Staff endpoints for handling cases: the inbox (filters, search, cursor paging), the case
  * view (audited) and the actions. What a caller may see and do is decided only by the
  * authorization policy (domain/authz.c); a case they may not see is a 404. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,6 +230,31 @@ void h_case_action(struct request *r)
     server_write(r, action_tx, act, action_saved);
 }
 
+struct attachment_read {
+    const struct actor *who;
+    struct attachment att;
+};
+
+static int attachment_read_tx(struct store *s, void *ctx)
+{
+    struct attachment_read *ar = ctx;
+    char detail[32];
+    snprintf(detail, sizeof detail, "attachment %lld", (long long)ar->att.id);
+    return audit_append(s, "staff", ar->who->staff.id, "attachment_read", ar->att.case_id, detail);
+}
+
+static void attachment_read_saved(struct request *r, void *ctx, int rc)
+{
+    struct attachment_read *ar = ctx;
+    if (rc != STORE_OK) {
+        reply_store_error(r, rc);
+        return;
+    }
+    reply_header(r, "Content-Disposition", "inline");
+    reply_send(r, 200, ar->att.mime, ar->att.data, ar->att.bytes);
+}
+
+/* An attachment is part of the case: reading it is audited like the case view. */
 void h_case_attachment(struct request *r)
 {
     struct case_row c;
@@ -236,14 +262,15 @@ void h_case_attachment(struct request *r)
         return;
     char *end;
     long long id = strtoll(r->params[1], &end, 10);
-    struct attachment att;
-    int rc = *end || id <= 0 ? STORE_NOT_FOUND : store_attachment_get(r->store, r->arena, id, &att);
-    if (rc == STORE_OK && att.case_id != c.id)
+    struct attachment_read *ar = arena_zalloc(r->arena, sizeof *ar);
+    int rc = *end || id <= 0 ? STORE_NOT_FOUND
+                             : store_attachment_get(r->store, r->arena, id, &ar->att);
+    if (rc == STORE_OK && ar->att.case_id != c.id)
         rc = STORE_NOT_FOUND;
     if (rc != STORE_OK) {
         reply_store_error(r, rc);
         return;
     }
-    reply_header(r, "Content-Disposition", "inline");
-    reply_send(r, 200, att.mime, att.data, att.bytes);
+    ar->who = r->actor;
+    server_write(r, attachment_read_tx, ar, attachment_read_saved);
 }
