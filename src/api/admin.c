@@ -26,9 +26,9 @@
 #include "http/server.h"
 #include "core/banned.h"
 
-#define OFFICES_LIST_MAX 5000
-#define AUDIT_LIMIT_DEFAULT 50
-#define AUDIT_LIMIT_MAX 200
+#define OFFICES_LIST_MAX       5000
+#define AUDIT_LIMIT_DEFAULT    50
+#define AUDIT_LIMIT_MAX        200
 #define GENERATED_PASSWORD_LEN 16
 
 /* The gate every administration endpoint passes first: an administrator at all. */
@@ -43,9 +43,8 @@ static bool admin_gate(struct request *r)
 /* A name as stored: checked and NFC-normalised; replies 400 and returns NULL if bad. */
 static const char *clean_name(struct request *r, const char *field, const char *v)
 {
-    const char *norm = v && admin_text_valid(v, ADMIN_NAME_MAX, false)
-                           ? feedback_normalize(r->arena, v)
-                           : NULL;
+    const char *norm =
+        v && admin_text_valid(v, ADMIN_NAME_MAX, false) ? feedback_normalize(r->arena, v) : NULL;
     if (!norm)
         reply_error(r, ERR_INVALID_VALUE, field);
     return norm;
@@ -212,7 +211,9 @@ static int office_update_tx(struct store *s, void *ctx)
         rc = audit_append(s, "staff", c->admin_id, "office_updated", 0,
                           arena_printf(c->arena, "code=%s names=%s active=%s", c->o.code,
                                        c->name_km || c->name_en ? "changed" : "kept",
-                                       c->active < 0 ? "kept" : c->active ? "true" : "false"));
+                                       c->active < 0 ? "kept"
+                                       : c->active   ? "true"
+                                                     : "false"));
     return rc;
 }
 
@@ -424,8 +425,8 @@ static void staff_saved(struct request *r, void *ctx, int rc)
         const char *uri = totp_uri(r->arena, c->u.login, c->secret, sizeof c->secret);
         const char *svg = qrsvg_render(r->arena, uri);
         totp = json_pack("{s:s,s:s,s:s?}", "secret",
-                         totp_base32(r->arena, c->secret, sizeof c->secret), "uri", uri,
-                         "qr_svg", svg);
+                         totp_base32(r->arena, c->secret, sizeof c->secret), "uri", uri, "qr_svg",
+                         svg);
     }
     if (c->creating || c->enrol_totp)
         json_object_set_new(doc, "totp", totp);
@@ -451,8 +452,7 @@ struct staff_body {
 
 /* The office a body names (code NULL: none) into *o; replies 400 and returns false if it
  * does not exist or does not suit the role. */
-static bool office_for_role(struct request *r, const char *role, const char *code,
-                            struct office *o)
+static bool office_for_role(struct request *r, const char *role, const char *code, struct office *o)
 {
     *o = (struct office){.id = 0};
     if (!code) {
@@ -507,8 +507,8 @@ void h_admin_staff_create(struct request *r)
     struct office o;
     if (!office_for_role(r, b.role, b.office, &o))
         return;
-    c->u = (struct staff){.login = b.login, .name = name, .role = b.role, .office_id = o.id,
-                          .active = true};
+    c->u = (struct staff){
+        .login = b.login, .name = name, .role = b.role, .office_id = o.id, .active = true};
     if (!authz_admin_staff(r->actor, NULL, NULL, &c->u, &o)) {
         reply_error(r, ERR_FORBIDDEN, NULL);
         return;
@@ -529,7 +529,8 @@ void h_admin_staff_create(struct request *r)
 }
 
 static const struct jf_field staff_update_fields[] = {
-    {"name", JF_STRING, false, false, STAFF_NAME_MAX, 0, 0, NULL, offsetof(struct staff_body, name)},
+    {"name", JF_STRING, false, false, STAFF_NAME_MAX, 0, 0, NULL,
+     offsetof(struct staff_body, name)},
     {"role", JF_ENUM, false, false, 0, 0, 0, admin_roles, offsetof(struct staff_body, role)},
     {"office", JF_STRING, false, true, OFFICE_CODE_MAX, 0, 0, NULL,
      offsetof(struct staff_body, office)},
@@ -649,15 +650,14 @@ void h_admin_audit(struct request *r)
     size_t shown = l.count > (size_t)limit ? (size_t)limit : l.count;
     for (size_t i = 0; i < shown; i++) {
         const struct audit_view *v = &l.items[i];
-        json_array_append_new(entries,
-                              json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s?,s:s}", "id",
-                                        (json_int_t)v->e.id, "at", v->e.at, "actor_kind",
-                                        v->e.actor_kind, "actor", v->actor_login, "action",
-                                        v->e.action, "case", v->case_number, "detail",
-                                        v->e.detail ? v->e.detail : ""));
+        json_array_append_new(entries, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s?,s:s}", "id",
+                                                 (json_int_t)v->e.id, "at", v->e.at, "actor_kind",
+                                                 v->e.actor_kind, "actor", v->actor_login, "action",
+                                                 v->e.action, "case", v->case_number, "detail",
+                                                 v->e.detail ? v->e.detail : ""));
     }
-    json_t *next = l.count > shown ? json_sprintf("%lld", (long long)l.items[shown - 1].e.id)
-                                   : json_null();
+    json_t *next =
+        l.count > shown ? json_sprintf("%lld", (long long)l.items[shown - 1].e.id) : json_null();
     reply_json(r, 200, json_pack("{s:o,s:o}", "entries", entries, "next_cursor", next));
 }
 
@@ -687,11 +687,11 @@ static void verify_done(struct request *r, void *arg)
         reply_store_error(r, v->rc);
         return;
     }
-    reply_json(r, 200,
-               json_pack("{s:I,s:b,s:o}", "entries", (json_int_t)v->report.entries, "intact",
-                         v->report.first_bad_id == 0, "first_bad_id",
-                         v->report.first_bad_id ? json_integer(v->report.first_bad_id)
-                                                : json_null()));
+    reply_json(
+        r, 200,
+        json_pack("{s:I,s:b,s:o}", "entries", (json_int_t)v->report.entries, "intact",
+                  v->report.first_bad_id == 0, "first_bad_id",
+                  v->report.first_bad_id ? json_integer(v->report.first_bad_id) : json_null()));
 }
 
 void h_admin_audit_verify(struct request *r)

@@ -44,8 +44,8 @@ static bool parse(struct request *r, const struct jf_field *fields, size_t n, vo
 static const char *clean(struct request *r, const char *field, const char *v, size_t max,
                          bool multiline)
 {
-    const char *norm = v && admin_text_valid(v, max, multiline) ? feedback_normalize(r->arena, v)
-                                                                : NULL;
+    const char *norm =
+        v && admin_text_valid(v, max, multiline) ? feedback_normalize(r->arena, v) : NULL;
     if (!norm)
         reply_error(r, ERR_INVALID_VALUE, field);
     return norm;
@@ -75,31 +75,43 @@ struct service_body {
     bool placeholder, active;
 };
 
-#define SERVICE_FIELDS(required)                                                             \
-    {"office_kind", JF_ENUM, required, false, 0, 0, 0, admin_service_kinds,                  \
-     offsetof(struct service_body, office_kind)},                                            \
-    {"sector", JF_STRING, required, false, ADMIN_SECTOR_MAX, 0, 0, NULL,                      \
-     offsetof(struct service_body, sector)},                                                 \
-    {"name_km", JF_STRING, required, false, ADMIN_NAME_MAX, 0, 0, NULL,                       \
-     offsetof(struct service_body, name_km)},                                                \
-    {"name_en", JF_STRING, required, false, ADMIN_NAME_MAX, 0, 0, NULL,                       \
-     offsetof(struct service_body, name_en)},                                                \
-    {"fee_khr", JF_INT, false, true, 0, 0, ADMIN_FEE_MAX, NULL,                               \
-     offsetof(struct service_body, fee_khr)},                                                \
-    {"days", JF_INT, false, true, 0, 0, ADMIN_DAYS_MAX, NULL, offsetof(struct service_body, days)}, \
-    {"placeholder", JF_BOOL, false, false, 0, 0, 0, NULL,                                     \
-     offsetof(struct service_body, placeholder)},                                            \
-    {"source", JF_STRING, false, false, ADMIN_SOURCE_MAX, 0, 0, NULL,                         \
-     offsetof(struct service_body, source)}
-
 static const struct jf_field service_create_fields[] = {
     {"code", JF_STRING, true, false, SERVICE_CODE_MAX, 0, 0, NULL,
      offsetof(struct service_body, code)},
-    SERVICE_FIELDS(true),
+    {"office_kind", JF_ENUM, true, false, 0, 0, 0, admin_service_kinds,
+     offsetof(struct service_body, office_kind)},
+    {"sector", JF_STRING, true, false, ADMIN_SECTOR_MAX, 0, 0, NULL,
+     offsetof(struct service_body, sector)},
+    {"name_km", JF_STRING, true, false, ADMIN_NAME_MAX, 0, 0, NULL,
+     offsetof(struct service_body, name_km)},
+    {"name_en", JF_STRING, true, false, ADMIN_NAME_MAX, 0, 0, NULL,
+     offsetof(struct service_body, name_en)},
+    {"fee_khr", JF_INT, false, true, 0, 0, ADMIN_FEE_MAX, NULL,
+     offsetof(struct service_body, fee_khr)},
+    {"days", JF_INT, false, true, 0, 0, ADMIN_DAYS_MAX, NULL, offsetof(struct service_body, days)},
+    {"placeholder", JF_BOOL, false, false, 0, 0, 0, NULL,
+     offsetof(struct service_body, placeholder)},
+    {"source", JF_STRING, false, false, ADMIN_SOURCE_MAX, 0, 0, NULL,
+     offsetof(struct service_body, source)},
 };
 
+/* as for a new service, every field optional, and `active` */
 static const struct jf_field service_update_fields[] = {
-    SERVICE_FIELDS(false),
+    {"office_kind", JF_ENUM, false, false, 0, 0, 0, admin_service_kinds,
+     offsetof(struct service_body, office_kind)},
+    {"sector", JF_STRING, false, false, ADMIN_SECTOR_MAX, 0, 0, NULL,
+     offsetof(struct service_body, sector)},
+    {"name_km", JF_STRING, false, false, ADMIN_NAME_MAX, 0, 0, NULL,
+     offsetof(struct service_body, name_km)},
+    {"name_en", JF_STRING, false, false, ADMIN_NAME_MAX, 0, 0, NULL,
+     offsetof(struct service_body, name_en)},
+    {"fee_khr", JF_INT, false, true, 0, 0, ADMIN_FEE_MAX, NULL,
+     offsetof(struct service_body, fee_khr)},
+    {"days", JF_INT, false, true, 0, 0, ADMIN_DAYS_MAX, NULL, offsetof(struct service_body, days)},
+    {"placeholder", JF_BOOL, false, false, 0, 0, 0, NULL,
+     offsetof(struct service_body, placeholder)},
+    {"source", JF_STRING, false, false, ADMIN_SOURCE_MAX, 0, 0, NULL,
+     offsetof(struct service_body, source)},
     {"active", JF_BOOL, false, false, 0, 0, 0, NULL, offsetof(struct service_body, active)},
 };
 
@@ -120,8 +132,9 @@ static const char *service_detail(struct service_change *c)
         snprintf(fee, sizeof fee, "%lld", (long long)c->sv.fee_khr);
     if (c->sv.days >= 0)
         snprintf(days, sizeof days, "%d", c->sv.days);
-    return arena_printf(c->arena, "code=%s office_kind=%s fee_khr=%s days=%s placeholder=%s"
-                                  " active=%s",
+    return arena_printf(c->arena,
+                        "code=%s office_kind=%s fee_khr=%s days=%s placeholder=%s"
+                        " active=%s",
                         c->sv.code, c->sv.office_kind, fee, days,
                         c->sv.placeholder ? "true" : "false", c->sv.active ? "true" : "false");
 }
@@ -214,8 +227,11 @@ void h_admin_service_create(struct request *r)
     }
     if (!service_texts(r, b))
         return;
-    c->sv = (struct service){.code = b->code, .office_kind = b->office_kind, .sector = b->sector,
-                             .name_km = b->name_km, .name_en = b->name_en,
+    c->sv = (struct service){.code = b->code,
+                             .office_kind = b->office_kind,
+                             .sector = b->sector,
+                             .name_km = b->name_km,
+                             .name_en = b->name_en,
                              .source = b->source ? b->source : "",
                              .fee_khr = nullable_int(r, "fee_khr", b->fee_khr),
                              .days = (int)nullable_int(r, "days", b->days),
@@ -316,9 +332,9 @@ void h_admin_deadline_put(struct request *r)
     if (!PARSE(r, deadline_fields, &b))
         return;
     struct deadline_change *c = arena_zalloc(r->arena, sizeof *c);
-    c->d = (struct deadline_row){.kind = b.kind, .acknowledge_days = (int)b.acknowledge_days,
-                                 .answer_days = (int)nullable_int(r, "answer_days",
-                                                                  b.answer_days)};
+    c->d = (struct deadline_row){.kind = b.kind,
+                                 .acknowledge_days = (int)b.acknowledge_days,
+                                 .answer_days = (int)nullable_int(r, "answer_days", b.answer_days)};
     c->admin_id = r->actor->staff.id;
     c->arena = r->arena;
     server_write(r, deadline_tx, c, deadline_saved);
@@ -447,8 +463,8 @@ void h_admin_routing(struct request *r)
     reply_json(r, 200, arr);
 }
 
-static const char *const rule_kinds[] = {"complaint", "support", "information", "evaluation", "*",
-                                         NULL};
+static const char *const rule_kinds[] = {"complaint",  "support", "information",
+                                         "evaluation", "*",       NULL};
 static const char *const rule_conditions[] = {"default", "bypass", "sensitive", NULL};
 
 static const struct jf_field routing_fields[] = {
@@ -547,11 +563,10 @@ static int template_create_tx(struct store *s, void *ctx)
     struct template_change *c = ctx;
     int rc = store_template_insert(s, &c->t);
     if (rc == STORE_OK)
-        rc = audit_append(s, "staff", c->admin_id, "template_created", 0,
-                          arena_printf(c->arena, "id=%lld service=%s action=%s language=%s",
-                                       (long long)c->t.id,
-                                       c->t.service_code ? c->t.service_code : "*", c->t.action,
-                                       c->t.language));
+        rc = audit_append(
+            s, "staff", c->admin_id, "template_created", 0,
+            arena_printf(c->arena, "id=%lld service=%s action=%s language=%s", (long long)c->t.id,
+                         c->t.service_code ? c->t.service_code : "*", c->t.action, c->t.language));
     return rc;
 }
 

@@ -24,12 +24,11 @@ json_t *view_admin_staff(const char *login, const char *name, const char *role,
 
 json_t *view_admin_service(const struct service *s)
 {
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b,s:s,s:b}", "code", s->code,
-                     "office_kind", s->office_kind, "sector", s->sector ? s->sector : "",
-                     "name_km", s->name_km, "name_en", s->name_en, "fee_khr",
-                     optional_int(s->fee_khr), "days", optional_int(s->days), "placeholder",
-                     s->placeholder, "source", s->source ? s->source : "", "active",
-                     s->active);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b,s:s,s:b}", "code", s->code, "office_kind",
+                     s->office_kind, "sector", s->sector ? s->sector : "", "name_km", s->name_km,
+                     "name_en", s->name_en, "fee_khr", optional_int(s->fee_khr), "days",
+                     optional_int(s->days), "placeholder", s->placeholder, "source",
+                     s->source ? s->source : "", "active", s->active);
 }
 
 json_t *view_template(const struct response_template *t)

@@ -138,6 +138,7 @@ struct login {
     const char *address;
     struct staff staff;
     bool known, password_ok, totp_needed, totp_enrolled, totp_ok;
+    int64_t totp_step;
     char token[IDS_TOKEN_LEN + 1], csrf[IDS_TOKEN_LEN + 1];
     struct arena *arena;
 };
@@ -161,7 +162,11 @@ static void login_work(void *arg)
     if (l->totp_enrolled && l->totp) {
         size_t len = l->staff.totp_sealed_len - CRYPTO_SEAL_OVERHEAD;
         char *secret = crypto_unseal(l->arena, l->staff.totp_sealed, l->staff.totp_sealed_len);
-        l->totp_ok = secret && totp_verify((unsigned char *)secret, len, l->totp, clock_now());
+        l->totp_step = secret ? totp_verify_step((unsigned char *)secret, len, l->totp,
+                                                  clock_now())
+                              : -1;
+        /* a code is good once: a step at or before the last one used is refused */
+        l->totp_ok = l->totp_step > l->staff.totp_last_step;
         if (secret)
             sodium_memzero(secret, len);
     }
@@ -191,7 +196,20 @@ static int login_ok_tx(struct store *s, void *ctx)
                                .last_seen = stamp(l->arena, now),
                                .expires_at = stamp(l->arena, now + SESSION_ABSOLUTE_SECONDS)};
     crypto_token_hash(l->token, ss.token_hash);
-    int rc = store_staff_session_put(s, &ss);
+    int rc = STORE_OK;
+    if (l->totp_enrolled) {
+        /* checked again here, where sign-ins are serialised, so two racing uses of one
+         * code cannot both pass */
+        struct staff fresh;
+        rc = store_staff_get(s, l->arena, l->staff.id, &fresh);
+        if (rc == STORE_OK && fresh.totp_last_step >= l->totp_step)
+            return STORE_CONFLICT;
+        fresh.totp_last_step = l->totp_step;
+        if (rc == STORE_OK)
+            rc = store_staff_update(s, &fresh);
+    }
+    if (rc == STORE_OK)
+        rc = store_staff_session_put(s, &ss);
     if (rc == STORE_OK)
         rc = store_throttle_clear(s, arena_printf(l->arena, "login:%s", l->login));
     if (rc == STORE_OK)
@@ -204,6 +222,10 @@ json_t *api_me_json(struct request *r, const struct actor *who, const char *csrf
 static void login_saved(struct request *r, void *ctx, int rc)
 {
     struct login *l = ctx;
+    if (rc == STORE_CONFLICT) { /* the code was used meanwhile */
+        reply_error(r, ERR_INVALID_CREDENTIALS, NULL);
+        return;
+    }
     if (rc != STORE_OK) {
         reply_store_error(r, rc);
         return;

@@ -168,9 +168,9 @@ void h_case_counts(struct request *r)
     reply_json(r, 200,
                json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "submitted", (json_int_t)c.submitted,
                          "acknowledged", (json_int_t)c.acknowledged, "in_progress",
-                         (json_int_t)c.in_progress, "answered", (json_int_t)c.answered,
-                         "closed", (json_int_t)c.closed, "rejected", (json_int_t)c.rejected,
-                         "overdue", (json_int_t)c.overdue));
+                         (json_int_t)c.in_progress, "answered", (json_int_t)c.answered, "closed",
+                         (json_int_t)c.closed, "rejected", (json_int_t)c.rejected, "overdue",
+                         (json_int_t)c.overdue));
 }
 
 void h_case_changes(struct request *r)
@@ -190,21 +190,21 @@ void h_case_changes(struct request *r)
         reply_store_error(r, rc);
         return;
     }
-    reply_json(r, 200, json_pack("{s:I,s:I}", "latest", (json_int_t)latest, "new",
-                                 (json_int_t)fresh));
+    reply_json(r, 200,
+               json_pack("{s:I,s:I}", "latest", (json_int_t)latest, "new", (json_int_t)fresh));
 }
 
 /* ---- CSV export ---- */
 
-#define EXPORT_MAX_ROWS 50000
+#define EXPORT_MAX_ROWS  50000
 #define EXPORT_MAX_BYTES (64u << 20)
 
-static const char *const export_statuses[] = {"submitted", "acknowledged", "in_progress",
-                                              "answered",  "closed",       "rejected",
-                                              NULL};
+static const char *const export_statuses[] = {
+    "submitted", "acknowledged", "in_progress", "answered", "closed", "rejected", NULL};
 static const char *const assigned_values[] = {"me", NULL};
 
-struct export {
+struct export
+{
     struct case_filter f;
     const char *db_url;
     int64_t staff_id;
@@ -262,12 +262,26 @@ static void export_row(void *ctx, const struct case_export_row *c)
     if (c->rating > 0)
         snprintf(rating, sizeof rating, "%d", c->rating);
     const char *fields[] = {
-        c->number,          c->kind,           c->status,         c->office_code,
-        c->office_name_km,  c->office_name_en, c->area_code,      c->area_name_km,
-        c->area_name_en,    c->service_code,   c->service_name_km, c->service_name_en,
-        c->created_at,      c->due_acknowledge, c->due_answer,
+        c->number,
+        c->kind,
+        c->status,
+        c->office_code,
+        c->office_name_km,
+        c->office_name_en,
+        c->area_code,
+        c->area_name_km,
+        c->area_name_en,
+        c->service_code,
+        c->service_name_km,
+        c->service_name_en,
+        c->created_at,
+        c->due_acknowledge,
+        c->due_answer,
         stats_overdue(c->status, c->due_acknowledge, c->due_answer, x->f.now) ? "yes" : "no",
-        c->sex,             c->age_band,       yes_no(c->disability), yes_no(c->satisfied),
+        c->sex,
+        c->age_band,
+        yes_no(c->disability),
+        yes_no(c->satisfied),
         rating};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         csv_field(&x->out, fields[i], i == 0);
@@ -387,17 +401,17 @@ static json_t *figures_json(const struct stats_figures *f)
         json_object_set_new(kind, stats_kinds[i], json_integer(f->by_kind[i]));
     for (size_t i = 0; i < FEEDBACK_CRITERIA; i++) {
         long long n = f->score_count[i];
-        json_t *avg = n ? json_real(round(f->score_sum[i] / (double)n * 100.0) / 100.0)
-                        : json_null();
+        json_t *avg =
+            n ? json_real(round(f->score_sum[i] / (double)n * 100.0) / 100.0) : json_null();
         json_object_set_new(scores, feedback_criteria[i],
                             json_pack("{s:o,s:I}", "average", avg, "count", (json_int_t)n));
     }
     return json_pack("{s:I,s:o,s:o,s:I,s:o,s:o,s:{s:I,s:I},s:o}", "total", (json_int_t)f->total,
                      "by_status", status, "by_kind", kind, "overdue", (json_int_t)f->overdue,
                      "median_hours_to_acknowledge", hours_json(f->median_hours_acknowledge),
-                     "median_hours_to_answer", hours_json(f->median_hours_answer),
-                     "satisfaction", "rated", (json_int_t)f->rated, "satisfied",
-                     (json_int_t)f->satisfied, "scores", scores);
+                     "median_hours_to_answer", hours_json(f->median_hours_answer), "satisfaction",
+                     "rated", (json_int_t)f->rated, "satisfied", (json_int_t)f->satisfied, "scores",
+                     scores);
 }
 
 /* The start (local midnight, in UTC) of a Cambodian calendar day. */
@@ -454,8 +468,7 @@ void h_office_stats(struct request *r)
     char day[11];
     json_object_set_new(doc, "office",
                         json_pack("{s:s,s:s,s:s,s:s,s:s?}", "code", o.code, "kind", o.kind,
-                                  "name_km", o.name_km, "name_en", o.name_en, "area",
-                                  o.area_code));
+                                  "name_km", o.name_km, "name_en", o.name_en, "area", o.area_code));
     workdays_format_date(from_day, day);
     json_object_set_new(doc, "from", has_from ? json_string(day) : json_null());
     workdays_format_date(to_day, day);

@@ -22,8 +22,7 @@ bool param_text(struct request *r, const char *name, const char **out)
     return true;
 }
 
-bool param_enum(struct request *r, const char *name, const char *const *allowed,
-                const char **out)
+bool param_enum(struct request *r, const char *name, const char *const *allowed, const char **out)
 {
     if (!param_text(r, name, out))
         return false;
@@ -36,8 +35,7 @@ bool param_enum(struct request *r, const char *name, const char *const *allowed,
     return false;
 }
 
-bool param_int(struct request *r, const char *name, long long min, long long max,
-               long long *out)
+bool param_int(struct request *r, const char *name, long long min, long long max, long long *out)
 {
     const char *v;
     if (!param_text(r, name, &v))
@@ -47,7 +45,8 @@ bool param_int(struct request *r, const char *name, long long min, long long max
     char *end;
     errno = 0;
     long long n = strtoll(v, &end, 10);
-    if (*end || errno == ERANGE || !((v[0] >= '0' && v[0] <= '9') || v[0] == '-') || n < min || n > max) {
+    if (*end || errno == ERANGE || !((v[0] >= '0' && v[0] <= '9') || v[0] == '-') || n < min ||
+        n > max) {
         reply_error(r, ERR_INVALID_VALUE, name);
         return false;
     }

@@ -11,11 +11,9 @@
 
 bool param_text(struct request *r, const char *name, const char **out);
 /* allowed: NULL-terminated list */
-bool param_enum(struct request *r, const char *name, const char *const *allowed,
-                const char **out);
+bool param_enum(struct request *r, const char *name, const char *const *allowed, const char **out);
 /* *out is left as it is when the parameter is absent */
-bool param_int(struct request *r, const char *name, long long min, long long max,
-               long long *out);
+bool param_int(struct request *r, const char *name, long long min, long long max, long long *out);
 /* "true"/"1" or "false"/"0"; *out left as it is when absent */
 bool param_bool(struct request *r, const char *name, bool *out);
 /* A calendar date "YYYY-MM-DD" → its day number; *given false when absent. */

@@ -8,8 +8,8 @@
 #include "core/buf.h"
 #include "core/banned.h"
 
-#define QUIET_ZONE 4
-#define MODULE_PX 4 /* the default rendered size: 4 px per module */
+#define QUIET_ZONE    4
+#define MODULE_PX     4 /* the default rendered size: 4 px per module */
 #define SVG_MAX_BYTES (256 * 1024)
 
 char *qrsvg_render(struct arena *a, const char *text)

@@ -7,14 +7,13 @@
 #include "core/workdays.h"
 #include "core/banned.h"
 
-const char *const admin_office_kinds[] = {"commune", "owso", "district_ombudsman", "owsu",
-                                          "provincial_ombudsman", "ministry", NULL};
+const char *const admin_office_kinds[] = {
+    "commune", "owso", "district_ombudsman", "owsu", "provincial_ombudsman", "ministry", NULL};
 const char *const admin_service_kinds[] = {"commune", "owso", "owsu", NULL};
-const char *const admin_roles[] = {"officer", "head", "ombudsman", "ccwc", "provincial_admin",
-                                   "national_admin", "analyst", NULL};
-const char *const admin_template_actions[] = {"acknowledge", "message", "note",  "transfer",
-                                              "escalate",    "answer",  "close", "reject",
-                                              NULL};
+const char *const admin_roles[] = {"officer",          "head",           "ombudsman", "ccwc",
+                                   "provincial_admin", "national_admin", "analyst",   NULL};
+const char *const admin_template_actions[] = {
+    "acknowledge", "message", "note", "transfer", "escalate", "answer", "close", "reject", NULL};
 const char *const admin_languages[] = {"km", "en", NULL};
 
 static bool is(const char *a, const char *b)

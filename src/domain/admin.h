@@ -9,11 +9,11 @@
 
 #include "domain/model.h"
 
-#define ADMIN_NAME_MAX 200   /* bytes of an office, service or template name */
+#define ADMIN_NAME_MAX   200 /* bytes of an office, service or template name */
 #define ADMIN_SECTOR_MAX 40
 #define ADMIN_SOURCE_MAX 500
-#define ADMIN_FEE_MAX 100000000LL /* riel */
-#define ADMIN_DAYS_MAX 365
+#define ADMIN_FEE_MAX    100000000LL /* riel */
+#define ADMIN_DAYS_MAX   365
 
 extern const char *const admin_office_kinds[];  /* NULL-terminated */
 extern const char *const admin_service_kinds[]; /* office kinds that deliver services */

@@ -52,6 +52,7 @@ struct staff {
     size_t totp_sealed_len;
     int failed_logins;
     const char *locked_until, *created_at;
+    int64_t totp_last_step; /* the last TOTP time step accepted (codes are single-use) */
 };
 
 struct staff_list {

@@ -11,8 +11,7 @@
 
 const char *const stats_statuses[STATS_STATUSES] = {"submitted", "acknowledged", "in_progress",
                                                     "answered",  "closed",       "rejected"};
-const char *const stats_kinds[STATS_KINDS] = {"complaint", "support", "information",
-                                              "evaluation"};
+const char *const stats_kinds[STATS_KINDS] = {"complaint", "support", "information", "evaluation"};
 const char *const stats_sex_groups[STATS_SEX_GROUPS] = {"female", "male", "other", "unsaid",
                                                         "not_given"};
 

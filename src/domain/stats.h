@@ -9,8 +9,8 @@
 #include "domain/feedback.h"
 #include "domain/model.h"
 
-#define STATS_STATUSES 6
-#define STATS_KINDS 4
+#define STATS_STATUSES   6
+#define STATS_KINDS      4
 #define STATS_SEX_GROUPS 5
 
 extern const char *const stats_statuses[STATS_STATUSES];

@@ -113,11 +113,12 @@ static bool code_well_formed(const char *code)
     return code[TOTP_DIGITS] == '\0';
 }
 
-bool totp_verify(const unsigned char *secret, size_t len, const char *code, time_t now)
+int64_t totp_verify_step(const unsigned char *secret, size_t len, const char *code, time_t now)
 {
     if (!secret || len == 0 || !code_well_formed(code))
-        return false;
-    bool match = false, failed = false;
+        return -1;
+    int64_t matched = -1;
+    bool failed = false;
     /* every step of the window is computed and compared, so the time taken does not say
      * which step (if any) matched */
     for (int step = -TOTP_WINDOW; step <= TOTP_WINDOW; step++) {
@@ -129,8 +130,14 @@ bool totp_verify(const unsigned char *secret, size_t len, const char *code, time
             failed = true;
             continue;
         }
-        match |= sodium_memcmp(expect, code, TOTP_DIGITS) == 0;
+        if (sodium_memcmp(expect, code, TOTP_DIGITS) == 0)
+            matched = (int64_t)(t / TOTP_STEP_SECONDS);
         sodium_memzero(expect, sizeof expect);
     }
-    return match && !failed;
+    return failed ? -1 : matched;
+}
+
+bool totp_verify(const unsigned char *secret, size_t len, const char *code, time_t now)
+{
+    return totp_verify_step(secret, len, code, now) >= 0;
 }

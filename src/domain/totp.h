@@ -6,6 +6,7 @@
 #define OURVOICE_TOTP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -34,6 +35,9 @@ char *totp_uri(struct arena *a, const char *login, const unsigned char *secret, 
  * the TOTP_WINDOW steps either side. Compares in constant time. False for a NULL code or an
  * empty secret. */
 bool totp_verify(const unsigned char *secret, size_t len, const char *code, time_t now);
+/* As totp_verify, but returns the time step (unix time / 30 s) the code matched, or -1, so
+ * that a sign-in can refuse a code whose step was already used (RFC 6238 §5.2). */
+int64_t totp_verify_step(const unsigned char *secret, size_t len, const char *code, time_t now);
 
 /* The code for `now` into out ("012345"). Returns 0, or -1 if the secret is empty or liboath
  * fails. For tests and for showing a code to someone who enrols on the command line. */

@@ -18,30 +18,32 @@
  * assigned, ?11 below id, ?12 limit. ?14 is "now" for overdue counts, ?15 "since". */
 
 #define SCOPE_OFFICE " c.office_id = ?1"
-#define SCOPE_CCWC " c.ccwc_office_id = ?3 AND c.sensitive = 1"
-#define SCOPE_AREA " c.area_code >= ?2 AND c.area_code < ?13"
-#define SCOPE_ALL " 1"
-#define HIDE " AND NOT (?4 IS NOT NULL AND c.sensitive = 1 AND c.origin_office_id = ?4)"
+#define SCOPE_CCWC   " c.ccwc_office_id = ?3 AND c.sensitive = 1"
+#define SCOPE_AREA   " c.area_code >= ?2 AND c.area_code < ?13"
+#define SCOPE_ALL    " 1"
+#define HIDE         " AND NOT (?4 IS NOT NULL AND c.sensitive = 1 AND c.origin_office_id = ?4)"
 
-#define OVERDUE_AT(now)                                                                      \
-    "((c.status = 'submitted' AND c.due_acknowledge < " now ")"                              \
+#define OVERDUE_AT(now)                                                                            \
+    "((c.status = 'submitted' AND c.due_acknowledge < " now ")"                                    \
     " OR (c.status IN ('acknowledged', 'in_progress') AND c.due_answer < " now "))"
 
-#define FILTERS                                                                              \
-    " AND (?5 IS NULL OR c.status = ?5) AND (?6 IS NULL OR c.kind = ?6)"                      \
-    " AND (?7 IS NULL OR c.service_code = ?7)"                                                \
-    " AND (?8 IS NULL OR c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?8))"     \
-    " AND (?9 IS NULL OR " OVERDUE_AT("?9") ")"                                               \
+#define OVERDUE_FILTER " AND (?9 IS NULL OR " OVERDUE_AT("?9") ")"
+
+#define FILTERS                                                                                    \
+    " AND (?5 IS NULL OR c.status = ?5) AND (?6 IS NULL OR c.kind = ?6)"                           \
+    " AND (?7 IS NULL OR c.service_code = ?7)"                                                     \
+    " AND (?8 IS NULL OR c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH "              \
+    "?8))" OVERDUE_FILTER                                                                          \
     " AND (?10 IS NULL OR c.assigned_to = ?10) AND (?11 IS NULL OR c.id < ?11)"
 
 enum scope { SC_OFFICE, SC_CCWC, SC_AREA, SC_ALL };
 
 static enum scope scope_of(const struct case_filter *f)
 {
-    return f->office_id                          ? SC_OFFICE
-           : f->ccwc_office_id                   ? SC_CCWC
-           : f->area_prefix && *f->area_prefix   ? SC_AREA
-                                                 : SC_ALL;
+    return f->office_id                        ? SC_OFFICE
+           : f->ccwc_office_id                 ? SC_CCWC
+           : f->area_prefix && *f->area_prefix ? SC_AREA
+                                               : SC_ALL;
 }
 
 /* The first string after every string that starts with prefix ("12" → "13"). */
@@ -109,9 +111,10 @@ static void bind_filters(sqlite3_stmt *st, struct arena *a, const struct case_fi
 
 /* ---- counts ---- */
 
-#define COUNTS(scope)                                                                        \
-    "SELECT c.status, count(*), coalesce(sum(" OVERDUE_AT("?14") "), 0) FROM cases c"        \
-    " WHERE" scope HIDE " GROUP BY c.status"
+#define OVERDUE_COUNT " coalesce(sum(" OVERDUE_AT("?14") "), 0)"
+#define BY_STATUS     " GROUP BY c.status"
+#define COUNTS(scope)                                                                              \
+    "SELECT c.status, count(*)," OVERDUE_COUNT " FROM cases c WHERE" scope HIDE BY_STATUS
 
 static const char *const sql_counts[] = {COUNTS(SCOPE_OFFICE), COUNTS(SCOPE_CCWC),
                                          COUNTS(SCOPE_AREA), COUNTS(SCOPE_ALL)};
@@ -160,8 +163,8 @@ int sqa_cases_counts(struct store *base, const struct case_filter *f, struct cas
 
 /* ---- polling ---- */
 
-#define CHANGES(scope)                                                                       \
-    "SELECT (SELECT c.id FROM cases c WHERE" scope HIDE " ORDER BY c.id DESC LIMIT 1),"     \
+#define CHANGES(scope)                                                                             \
+    "SELECT (SELECT c.id FROM cases c WHERE" scope HIDE " ORDER BY c.id DESC LIMIT 1),"            \
     " (SELECT count(*) FROM cases c WHERE" scope HIDE " AND c.id > ?15)"
 
 static const char *const sql_changes[] = {CHANGES(SCOPE_OFFICE), CHANGES(SCOPE_CCWC),
@@ -192,13 +195,13 @@ int sqa_cases_changes(struct store *base, const struct case_filter *f, int64_t s
 
 /* ---- export ---- */
 
-#define EXPORT(scope)                                                                        \
-    "SELECT c.number, c.kind, c.status, o.code, o.name_km, o.name_en, c.area_code,"         \
-    " ar.name_km, ar.name_en, c.service_code, sv.name_km, sv.name_en, c.created_at,"        \
-    " c.due_acknowledge, c.due_answer, c.sex, c.age_band, c.disability, c.satisfied,"        \
-    " c.rating FROM cases c LEFT JOIN offices o ON o.id = c.office_id"                       \
-    " LEFT JOIN areas ar ON ar.code = c.area_code"                                           \
-    " LEFT JOIN services sv ON sv.code = c.service_code"                                     \
+#define EXPORT(scope)                                                                              \
+    "SELECT c.number, c.kind, c.status, o.code, o.name_km, o.name_en, c.area_code,"                \
+    " ar.name_km, ar.name_en, c.service_code, sv.name_km, sv.name_en, c.created_at,"               \
+    " c.due_acknowledge, c.due_answer, c.sex, c.age_band, c.disability, c.satisfied,"              \
+    " c.rating FROM cases c LEFT JOIN offices o ON o.id = c.office_id"                             \
+    " LEFT JOIN areas ar ON ar.code = c.area_code"                                                 \
+    " LEFT JOIN services sv ON sv.code = c.service_code"                                           \
     " WHERE" scope HIDE FILTERS " ORDER BY c.id DESC LIMIT ?12"
 
 static const char *const sql_export[] = {EXPORT(SCOPE_OFFICE), EXPORT(SCOPE_CCWC),
@@ -214,8 +217,7 @@ static int col_optional_int(sqlite3_stmt *st, int i, int none)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? none : sqlite3_column_int(st, i);
 }
 
-int sqa_cases_export(struct store *base, const struct case_filter *f, case_export_fn row,
-                     void *ctx)
+int sqa_cases_export(struct store *base, const struct case_filter *f, case_export_fn row, void *ctx)
 {
     struct sqlite_store *s = sq_impl(base);
     sqlite3_stmt *st = sq_stmt(s, sql_export[scope_of(f)]);
@@ -226,16 +228,26 @@ int sqa_cases_export(struct store *base, const struct case_filter *f, case_expor
     bind_filters(st, a, f);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct case_export_row r = {
-            .number = col(st, 0), .kind = col(st, 1), .status = col(st, 2),
-            .office_code = col(st, 3), .office_name_km = col(st, 4),
-            .office_name_en = col(st, 5), .area_code = col(st, 6), .area_name_km = col(st, 7),
-            .area_name_en = col(st, 8), .service_code = col(st, 9),
-            .service_name_km = col(st, 10), .service_name_en = col(st, 11),
-            .created_at = col(st, 12), .due_acknowledge = col(st, 13),
-            .due_answer = col(st, 14), .sex = col(st, 15), .age_band = col(st, 16),
-            .disability = col_optional_int(st, 17, -1), .satisfied = col_optional_int(st, 18, -1),
-            .rating = col_optional_int(st, 19, 0)};
+        struct case_export_row r = {.number = col(st, 0),
+                                    .kind = col(st, 1),
+                                    .status = col(st, 2),
+                                    .office_code = col(st, 3),
+                                    .office_name_km = col(st, 4),
+                                    .office_name_en = col(st, 5),
+                                    .area_code = col(st, 6),
+                                    .area_name_km = col(st, 7),
+                                    .area_name_en = col(st, 8),
+                                    .service_code = col(st, 9),
+                                    .service_name_km = col(st, 10),
+                                    .service_name_en = col(st, 11),
+                                    .created_at = col(st, 12),
+                                    .due_acknowledge = col(st, 13),
+                                    .due_answer = col(st, 14),
+                                    .sex = col(st, 15),
+                                    .age_band = col(st, 16),
+                                    .disability = col_optional_int(st, 17, -1),
+                                    .satisfied = col_optional_int(st, 18, -1),
+                                    .rating = col_optional_int(st, 19, 0)};
         row(ctx, &r);
     }
     int status = rc == SQLITE_DONE ? STORE_OK : sq_failed(s, rc, "cases_export");
@@ -283,7 +295,7 @@ int sqa_cases_stats(struct store *base, struct arena *a, int64_t office_id, cons
 
 /* ---- response templates ---- */
 
-#define TEMPLATE_COLS                                                                        \
+#define TEMPLATE_COLS                                                                              \
     "id, service_code, action, language, title, text, active, created_at, updated_at"
 
 static const char sql_templates[] =
@@ -330,8 +342,7 @@ int sqa_templates_list(struct store *base, struct arena *a, const struct templat
                       (void **)&out->items, &out->count);
 }
 
-int sqa_template_get(struct store *base, struct arena *a, int64_t id,
-                     struct response_template *out)
+int sqa_template_get(struct store *base, struct arena *a, int64_t id, struct response_template *out)
 {
     struct sqlite_store *s = sq_impl(base);
     sqlite3_stmt *st = sq_stmt(s, sql_template_get);
@@ -489,8 +500,8 @@ int sqa_staff_entries(struct store *base, struct arena *a, int64_t office_id,
         sq_bind_id(st, 1, office_id);
         sq_bind_text(st, 2, area_prefix);
     }
-    return sq_collect(s, st, a, sizeof(struct staff_entry), read_staff_entry,
-                      (void **)&out->items, &out->count);
+    return sq_collect(s, st, a, sizeof(struct staff_entry), read_staff_entry, (void **)&out->items,
+                      &out->count);
 }
 
 int sqa_staff_sessions_revoke(struct store *base, int64_t staff_id, const unsigned char *keep)
@@ -506,7 +517,7 @@ int sqa_staff_sessions_revoke(struct store *base, int64_t staff_id, const unsign
 
 /* ---- services ---- */
 
-#define SERVICE_COLS                                                                         \
+#define SERVICE_COLS                                                                               \
     "code, office_kind, sector, name_km, name_en, fee_khr, days, placeholder, source, active"
 
 static const char sql_service_get[] = "SELECT " SERVICE_COLS " FROM services WHERE code = ?1";
@@ -723,14 +734,14 @@ int sqa_routing_rule_put(struct store *base, const struct routing_rule *rule)
  * The most selective filter picks the statement (and so the index): case, actor, action,
  * or none (newest first by id). ?5/?6: the area range of the cases an entry may be about. */
 
-#define AUDIT_SEARCH(where)                                                                  \
-    "SELECT l.id, l.at, l.actor_kind, l.actor_id, l.action, l.case_id, l.detail, st.login,"  \
-    " c.number FROM audit_log l"                                                             \
-    " LEFT JOIN staff st ON l.actor_kind = 'staff' AND st.id = l.actor_id"                   \
-    " LEFT JOIN cases c ON c.id = l.case_id WHERE " where                                    \
-    " AND (?1 IS NULL OR l.action = ?1) AND (?2 IS NULL OR l.actor_id = ?2)"                 \
-    " AND (?3 IS NULL OR l.case_id = ?3) AND (?4 IS NULL OR l.id < ?4)"                      \
-    " AND (?5 IS NULL OR (c.area_code >= ?5 AND c.area_code < ?6))"                          \
+#define AUDIT_SEARCH(where)                                                                        \
+    "SELECT l.id, l.at, l.actor_kind, l.actor_id, l.action, l.case_id, l.detail, st.login,"        \
+    " c.number FROM audit_log l"                                                                   \
+    " LEFT JOIN staff st ON l.actor_kind = 'staff' AND st.id = l.actor_id"                         \
+    " LEFT JOIN cases c ON c.id = l.case_id WHERE " where                                          \
+    " AND (?1 IS NULL OR l.action = ?1) AND (?2 IS NULL OR l.actor_id = ?2)"                       \
+    " AND (?3 IS NULL OR l.case_id = ?3) AND (?4 IS NULL OR l.id < ?4)"                            \
+    " AND (?5 IS NULL OR (c.area_code >= ?5 AND c.area_code < ?6))"                                \
     " ORDER BY l.id DESC LIMIT ?7"
 
 static const char sql_audit_by_case[] = AUDIT_SEARCH("l.case_id = ?3");
@@ -756,10 +767,10 @@ int sqa_audit_search(struct store *base, struct arena *a, const struct audit_fil
                      struct audit_view_list *out)
 {
     struct sqlite_store *s = sq_impl(base);
-    const char *sql = f->case_id ? sql_audit_by_case
+    const char *sql = f->case_id    ? sql_audit_by_case
                       : f->actor_id ? sql_audit_by_actor
-                      : f->action ? sql_audit_by_action
-                                  : sql_audit_all;
+                      : f->action   ? sql_audit_by_action
+                                    : sql_audit_all;
     sqlite3_stmt *st = sq_stmt(s, sql);
     if (st) {
         sq_bind_text(st, 1, f->action);

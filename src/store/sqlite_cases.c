@@ -704,7 +704,7 @@ int sqc_throttle_clear(struct store *base, const char *key)
 
 #define STAFF_COLS                                                                                 \
     "id, login, name, role, office_id, password_hash, active, totp_secret, failed_logins,"         \
-    " locked_until, created_at"
+    " locked_until, created_at, totp_last_step"
 
 static void read_staff_full(sqlite3_stmt *st, struct arena *a, void *item)
 {
@@ -722,6 +722,7 @@ static void read_staff_full(sqlite3_stmt *st, struct arena *a, void *item)
     u->failed_logins = sqlite3_column_int(st, 8);
     u->locked_until = sq_col_text(st, 9, a);
     u->created_at = sq_col_text(st, 10, a);
+    u->totp_last_step = sqlite3_column_int64(st, 11);
 }
 
 static const char sql_staff_get[] = "SELECT " STAFF_COLS " FROM staff WHERE id = ?1";
@@ -729,7 +730,8 @@ static const char sql_staff_by_login[] = "SELECT " STAFF_COLS " FROM staff WHERE
 static const char sql_staff_list[] = "SELECT " STAFF_COLS " FROM staff ORDER BY login";
 static const char sql_staff_update[] =
     "UPDATE staff SET name = ?2, role = ?3, office_id = ?4, password_hash = ?5, active = ?6,"
-    " totp_secret = ?7, failed_logins = ?8, locked_until = ?9 WHERE id = ?1";
+    " totp_secret = ?7, failed_logins = ?8, locked_until = ?9, totp_last_step = ?10"
+    " WHERE id = ?1";
 
 int sqc_staff_get(struct store *base, struct arena *a, int64_t id, struct staff *out)
 {
@@ -771,6 +773,7 @@ int sqc_staff_update(struct store *base, const struct staff *u)
     sq_bind_blob(st, 7, u->totp_sealed, u->totp_sealed_len);
     sqlite3_bind_int(st, 8, u->failed_logins);
     sq_bind_text(st, 9, u->locked_until);
+    sqlite3_bind_int64(st, 10, u->totp_last_step);
     int rc = sq_run(s, st, "staff_update");
     if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
         return STORE_NOT_FOUND;

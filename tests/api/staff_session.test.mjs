@@ -151,6 +151,15 @@ describe('the second factor', () => {
     const me = await getJson(base, '/api/v1/me', { headers: withCookie(cookie.value) });
     assert.deepEqual(me, doc);
   });
+
+  test('a TOTP code is good once: the same code again is 401 invalid_credentials', async () => {
+    const name = 'ombudsman.12';
+    const { password, secret } = accounts[name];
+    const code = totpCode(secret);
+    const first = await login({ login: name, password, totp: code });
+    assert.equal(first.status, 200, await first.text());
+    await expectError(await login({ login: name, password, totp: code }), 401, 'invalid_credentials');
+  });
 });
 
 describe('the sign-in brake', () => {
