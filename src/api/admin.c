@@ -395,6 +395,7 @@ static int staff_update_tx(struct store *s, void *ctx)
     if (c->enrol_totp) {
         u.totp_sealed = c->sealed;
         u.totp_sealed_len = c->sealed_len;
+        u.totp_last_step = 0; /* a new secret: no code of it has been used yet */
     }
     c->u = u;
     rc = store_staff_update(s, &u);
