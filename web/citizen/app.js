@@ -1,48 +1,168 @@
-// Placeholder home page: lists the capital and provinces from the public API, in Khmer by
-// default or English. The full citizen app replaces this screen.
-import { loadLanguage, savedLanguage, language, t, translate, errorMessage } from '/common/i18n.js';
+// The citizen app's shell: language, the screens (each a module loaded when first needed),
+// the notices (offline, reports waiting to be sent, receipts of reports sent later) and
+// the service worker. Routes live in the URL's fragment: #/, #/new/KIND, #/receipt,
+// #/track, #/mine, #/settings.
+import { loadLanguage, savedLanguage, language, t, translate, setKhmerDigits, savedKhmerDigits } from '/common/i18n.js';
+import { h } from '/common/dom.js';
+import * as device from './lib/device.js';
 
-let provinces = null;
+const screens = {
+  home: () => import('./screens/home.js'),
+  report: () => import('./screens/report.js'),
+  receipt: () => import('./screens/receipt.js'),
+  track: () => import('./screens/track.js'),
+  mine: () => import('./screens/mine.js'),
+  settings: () => import('./screens/settings.js'),
+};
 
-function render() {
-  translate();
-  const list = document.getElementById('provinces');
-  const status = document.getElementById('status');
-  list.replaceChildren();
-  if (!provinces) return;
-  status.textContent = t('provinces.count', { n: provinces.length });
-  for (const p of provinces) {
-    const li = document.createElement('li');
-    li.textContent = language() === 'km' ? p.name_km : p.name_en;
-    li.lang = language();
-    list.append(li);
-  }
+const view = document.getElementById('view');
+let current = { name: null, module: null };
+let routing = 0;
+let waitingCount = 0;
+
+export const app = {
+  // in memory only, never stored: the receipt to show once, a receipt picked to follow up
+  state: {},
+  go(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  rerender: () => route({ rerender: true }),
+  say(text) {
+    const live = document.getElementById('live');
+    live.textContent = '';
+    setTimeout(() => { live.textContent = text; }, 50);
+  },
+  // After a submission: shows its receipt (once).
+  showReceipt(answer, kind) {
+    app.state.receipt = { ...answer, kind };
+    app.go('#/receipt');
+  },
+  async showSent(id) {
+    const outbox = await import('./lib/outbox.js');
+    const item = await outbox.takeSent(id);
+    await refreshNotices();
+    if (item) app.showReceipt(item.answer, item.kind);
+  },
+  async setLanguage(lang) {
+    await loadLanguage(lang, { save: !device.isForgotten() });
+    chrome();
+    await refreshNotices();
+    await route({ rerender: true });
+  },
+  refreshNotices: () => refreshNotices(),
+  flush: () => flush(),
+};
+
+function parse(hash) {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  if (parts[0] === 'new') return { name: 'report', param: parts[1] || '' };
+  if (screens[parts[0]] && parts[0] !== 'report') return { name: parts[0], param: parts[1] || '' };
+  return { name: 'home', param: '' };
 }
 
-async function loadProvinces() {
-  const status = document.getElementById('status');
+async function route({ rerender = false } = {}) {
+  const seq = ++routing;
+  const { name, param } = parse(location.hash);
+  let module;
   try {
-    const res = await fetch('/api/v1/areas', { headers: { 'Accept-Language': language() } });
-    const body = await res.json();
-    if (!res.ok) {
-      status.textContent = errorMessage(body);
-      status.className = 'error';
-      return;
-    }
-    provinces = body;
+    module = await screens[name]();
   } catch {
-    status.textContent = t('error.network');
-    status.className = 'error';
+    if (seq !== routing) return;
+    view.replaceChildren(
+      h('h1', { class: 'screen-title', tabindex: '-1' }, t('app.name')),
+      h('p', { class: 'error', role: 'alert' }, t('error.network')),
+      h('button', { type: 'button', class: 'button', onclick: () => route() }, t('action.retry')),
+    );
     return;
   }
-  render();
+  if (seq !== routing) return;
+  const same = rerender && current.name === name;
+  if (!same && current.module && current.module.leave) current.module.leave(app);
+  current = { name, module };
+  view.replaceChildren();
+  view.setAttribute('aria-busy', 'true');
+  await module.show(view, { app, param, rerender: same });
+  if (seq !== routing) return;
+  view.removeAttribute('aria-busy');
+  document.body.dataset.screen = name;
+  document.title = `${t(`title.${name}`)} · ${t('app.name')}`;
+  if (!same) {
+    window.scrollTo(0, 0);
+    const title = view.querySelector('h1');
+    if (title) title.focus({ preventScroll: true });
+  }
 }
 
-document.getElementById('lang').addEventListener('click', async () => {
-  await loadLanguage(language() === 'km' ? 'en' : 'km');
-  render();
-});
+function chrome() {
+  translate(document.querySelector('header'));
+  const lang = document.getElementById('lang');
+  const other = language() === 'km' ? 'en' : 'km';
+  lang.textContent = t('lang.switch');
+  lang.lang = other;
+  lang.setAttribute('aria-label', t('lang.switch_label'));
+  lang.hidden = false;
+}
 
-await loadLanguage(savedLanguage());
-render();
-await loadProvinces();
+async function refreshNotices() {
+  const box = document.getElementById('notices');
+  const items = [];
+  if (!navigator.onLine) items.push(h('p', { class: 'notice notice-offline' }, t('notice.offline')));
+  let waiting = [], sent = [];
+  try {
+    const outbox = await import('./lib/outbox.js');
+    if (await outbox.exists()) [waiting, sent] = await Promise.all([outbox.waiting(), outbox.sent()]);
+  } catch { /* no IndexedDB: nothing is waiting */ }
+  waitingCount = waiting.filter((w) => !w.failed).length;
+  if (waiting.length) {
+    items.push(h('p', { class: 'notice notice-waiting' },
+      t('notice.waiting', { n: waiting.length }), ' ',
+      h('a', { href: '#/mine' }, t('notice.waiting_see'))));
+  }
+  for (const s of sent.slice(0, 1)) {
+    items.push(h('div', { class: 'notice notice-sent', role: 'alert' },
+      h('p', {}, t('notice.sent', { date: '' })),
+      h('button', { type: 'button', class: 'button primary', 'data-sent': s.id, onclick: () => app.showSent(s.id) },
+        t('notice.sent_show'))));
+  }
+  box.replaceChildren(...items);
+  return { waiting, sent };
+}
+
+let flushing = false;
+async function flush() {
+  if (flushing || device.isForgotten() || !navigator.onLine) return;
+  flushing = true;
+  try {
+    const outbox = await import('./lib/outbox.js');
+    if (await outbox.exists()) {
+      const n = await outbox.flush();
+      if (n > 0) app.say(t('notice.sent'));
+    }
+  } catch { /* tried again later */ }
+  flushing = false;
+  await refreshNotices();
+  if (current.name === 'mine') await route({ rerender: true });
+}
+
+async function start() {
+  setKhmerDigits(savedKhmerDigits(), { save: false });
+  await loadLanguage(savedLanguage(), { save: false });
+  chrome();
+  document.getElementById('lang').addEventListener('click', () => app.setLanguage(language() === 'km' ? 'en' : 'km'));
+  window.addEventListener('hashchange', () => route());
+  window.addEventListener('online', () => { refreshNotices(); flush(); });
+  window.addEventListener('offline', () => refreshNotices());
+  await route();
+  await refreshNotices();
+  flush();
+  // retry what is waiting now and then, in case no "online" event comes
+  setInterval(() => { if (waitingCount > 0) flush(); }, 10000);
+  if ('serviceWorker' in navigator && !device.isForgotten()) {
+    const register = () => navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
+    if (document.readyState === 'complete') register();
+    else window.addEventListener('load', register, { once: true });
+  }
+}
+
+start();
