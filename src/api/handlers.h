@@ -37,6 +37,7 @@ void h_cases(struct request *r);
 void h_case(struct request *r);
 void h_case_action(struct request *r);
 void h_case_attachment(struct request *r);
+void h_office_staff(struct request *r);
 
 /* the staff console (console.c) */
 void h_password(struct request *r);

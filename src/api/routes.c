@@ -40,6 +40,7 @@ static const struct route routes[] = {
     {POST, "/api/v1/auth/password", h_password, ACCESS_STAFF, JSON, ROUTE_JSON_BODY},
     {GET, "/api/v1/cases.csv", h_cases_csv, ACCESS_STAFF, 0, 0},
     {GET, "/api/v1/office/stats", h_office_stats, ACCESS_STAFF, 0, 0},
+    {GET, "/api/v1/office/staff", h_office_staff, ACCESS_STAFF, 0, 0},
     {GET, "/api/v1/templates", h_templates, ACCESS_STAFF, 0, 0},
     {POST, "/api/v1/admin/templates", h_admin_template_create, ACCESS_STAFF, JSON, ROUTE_JSON_BODY},
     {POST, "/api/v1/admin/templates/:id", h_admin_template_update, ACCESS_STAFF, JSON,

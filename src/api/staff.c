@@ -274,3 +274,25 @@ void h_case_attachment(struct request *r)
     ar->who = r->actor;
     server_write(r, attachment_read_tx, ar, attachment_read_saved);
 }
+
+/* The active colleagues of the caller's office (for "assign"): login, name and role only. */
+void h_office_staff(struct request *r)
+{
+    if (!r->actor->office.id) {
+        reply_json(r, 200, json_array());
+        return;
+    }
+    struct staff_list l;
+    int rc = store_staff_list(r->store, r->arena, &l);
+    if (rc != STORE_OK) {
+        reply_store_error(r, rc);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < l.count; i++)
+        if (l.items[i].active && l.items[i].office_id == r->actor->office.id)
+            json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "login", l.items[i].login,
+                                                 "name", l.items[i].name, "role",
+                                                 l.items[i].role));
+    reply_json(r, 200, arr);
+}

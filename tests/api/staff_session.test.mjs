@@ -189,3 +189,15 @@ describe('the sign-in brake', () => {
     assert.equal(later.doc.user.login, name);
   });
 });
+
+describe('colleagues for assigning', () => {
+  test('GET /api/v1/office/staff lists the active staff of the caller\'s own office only, without secrets', async () => {
+    const { cookie } = await signInOk('officer.120101');
+    const list = await getJson(base, '/api/v1/office/staff', { headers: withCookie(cookie.value) });
+    const logins = list.map((u) => u.login).sort();
+    assert.deepEqual(logins, ['ccwc.120101', 'head.120101', 'officer.120101']);
+    for (const u of list) assert.deepEqual(Object.keys(u).sort(), ['login', 'name', 'role']);
+    const res = await fetch(`${base}/api/v1/office/staff`);
+    await expectError(res, 401, 'unauthenticated');
+  });
+});

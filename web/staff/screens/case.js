@@ -257,6 +257,10 @@ function actionForm(action, c, svc, chain, rerender) {
     const datalist = h('datalist', { id: listId });
     parts.push(field(t(need.to === 'staff' ? 'staff.case.to_staff' : 'staff.case.to_office_code'), to,
       { hint: t(need.to === 'staff' ? 'staff.case.to_staff_hint' : 'staff.case.to_office_hint') }), datalist);
+    if (need.to === 'staff') {
+      call('/api/v1/office/staff').then((list) => datalist.replaceChildren(...list.map((u) =>
+        h('option', { value: u.login }, u.name)))).catch(() => {});
+    }
     if (need.to === 'office') {
       officesCovering(c.area).then((list) => datalist.replaceChildren(...list.filter((o) => !c.office || o.code !== c.office.code).map((o) =>
         h('option', { value: o.code }, localName(o))))).catch(() => {});
