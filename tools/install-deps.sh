@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing on a Debian 12 machine: the build and run packages, and with
 # --test (or --bench) what the test suites (or benchmarks) need, including the node packages
-# of tests/. Installs nothing that is already there. Needs root or sudo for apt-get.
+# of tests/, and with --fuzz clang and its libFuzzer/sanitizer runtimes (`make fuzz`).
+# Installs nothing that is already there. Needs root or sudo for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,13 +12,16 @@ build_pkgs=(build-essential meson ninja-build pkg-config python3 libevent-dev li
 test_pkgs=(libcmocka-dev nodejs npm chromium fonts-khmeros fonts-noto-core
   postgresql nginx-light curl poppler-utils python3-pil)
 bench_pkgs=(wrk nginx-light procps)
+# libclang-rt-14-dev (libFuzzer, ASan, UBSan) is only a Recommends of clang-14
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
   case "$arg" in
     --test) want+=("${test_pkgs[@]}") ;;
     --bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-    *) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
+    --fuzz) want+=("${fuzz_pkgs[@]}") ;;
+    *) echo "usage: $0 [--test] [--bench] [--fuzz]" >&2; exit 2 ;;
   esac
 done
 

@@ -35,7 +35,7 @@ static bool own_office(const struct actor *who, const struct case_row *c)
 static bool ccwc_case(const struct actor *who, const struct case_row *c)
 {
     return role(who, "ccwc") && who->office.id && c->sensitive &&
-           c->ccwc_office_id == who->office.id;
+           c->ccwc_office_id == who->office.id && !about_this_office(who, c);
 }
 
 bool authz_case_visible(const struct actor *who, const struct case_row *c)
@@ -80,7 +80,7 @@ bool authz_case_action(const struct actor *who, const struct case_row *c, enum c
 
 bool authz_sees_identity(const struct actor *who, const struct case_row *c)
 {
-    return (handles(who) && own_office(who, c)) || ccwc_case(who, c);
+    return who->staff.active && ((handles(who) && own_office(who, c)) || ccwc_case(who, c));
 }
 
 bool authz_case_scope(const struct actor *who, struct case_filter *f)
@@ -90,12 +90,11 @@ bool authz_case_scope(const struct actor *who, struct case_filter *f)
     if (handles(who) || role(who, "ccwc")) {
         if (!who->office.id)
             return false;
-        if (handles(who)) {
+        if (handles(who))
             f->office_id = who->office.id;
-            f->hide_origin_office = who->office.id;
-        } else {
+        else
             f->ccwc_office_id = who->office.id;
-        }
+        f->hide_origin_office = who->office.id;
         return true;
     }
     if (role(who, "provincial_admin")) {

@@ -104,7 +104,7 @@ struct case_list {
 struct case_filter {
     int64_t office_id;         /* cases this office handles (0: not this scope) */
     const char *area_prefix;   /* or: cases whose area starts with this ("" = all) */
-    int64_t hide_origin_office; /* exclude sensitive cases accusing this office */
+    int64_t hide_origin_office; /* exclude sensitive or bypass cases about this office */
     int64_t ccwc_office_id;    /* or: sensitive cases this CCWC may help with */
     const char *status, *kind, *service_code, *q;
     bool overdue_only;
