@@ -357,3 +357,6 @@ else
 fi
 cat "$new" >"$RESULTS.tmp.$$" && mv "$RESULTS.tmp.$$" "$RESULTS"
 echo "bench: wrote $RESULTS" >&2
+
+# The feedback benchmark (submissions, writes, receipts, inbox) writes its own section.
+bench/feedback.sh

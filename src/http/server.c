@@ -8,6 +8,8 @@
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -487,6 +489,10 @@ static int loop_init(struct server *srv, struct loop *loop, struct sockaddr_stor
         log_error("start_failed", "reason=\"cannot listen on the address and port\"");
         return -1;
     }
+    /* accepted sockets inherit it: a reply's last segment is never held back waiting for
+     * the client's (delayed) acknowledgement of the previous one */
+    int one = 1;
+    setsockopt(evconnlistener_get_fd(l), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (*port == 0)
         *port = bound_port(l);
     loop->bound = evhttp_bind_listener(loop->http, l);
