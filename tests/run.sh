@@ -24,6 +24,13 @@ count_node() { # file: adds the "# pass N" / "# fail N" of node's TAP output
   passed=$((passed + p)); failed=$((failed + f))
 }
 
+echo "== formatting (clang-format with the project's .clang-format)"
+if make --no-print-directory format-check >artifacts/format.log 2>&1; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "   FAILED: run 'make format' (see artifacts/format.log)"
+fi
+
 for build in build build-asan; do
   echo "== C unit tests ($build)"
   log="artifacts/unit-$build.log"

@@ -20,10 +20,10 @@
 #include "http/server.h"
 #include "core/banned.h"
 
-#define SESSION_COOKIE "ov_session"
-#define SESSION_IDLE_SECONDS (30 * 60)
+#define SESSION_COOKIE           "ov_session"
+#define SESSION_IDLE_SECONDS     (30 * 60)
 #define SESSION_ABSOLUTE_SECONDS (12 * 3600)
-#define SESSION_TOUCH_SECONDS 60
+#define SESSION_TOUCH_SECONDS    60
 
 static const char *stamp(struct arena *a, time_t t)
 {
@@ -43,8 +43,8 @@ static int authenticate_citizen(struct request *r)
     }
     unsigned char hash[CRYPTO_HASH_BYTES];
     crypto_token_hash(h + 7, hash);
-    int rc = store_track_session_get(r->store, hash, stamp(r->arena, clock_now()),
-                                     &r->citizen_case_id);
+    int rc =
+        store_track_session_get(r->store, hash, stamp(r->arena, clock_now()), &r->citizen_case_id);
     if (rc == STORE_NOT_FOUND)
         reply_error(r, ERR_SESSION_EXPIRED, NULL);
     else if (rc != STORE_OK)
@@ -93,9 +93,9 @@ static int authenticate_staff(struct request *r)
     struct staff_session ss;
     int rc = store_staff_session_get(r->store, r->arena, r->session_hash, &ss);
     time_t now = clock_now(), expires, seen;
-    if (rc == STORE_OK && (clock_parse(ss.expires_at, &expires) < 0 ||
-                           clock_parse(ss.last_seen, &seen) < 0 || now >= expires ||
-                           now - seen > SESSION_IDLE_SECONDS))
+    if (rc == STORE_OK &&
+        (clock_parse(ss.expires_at, &expires) < 0 || clock_parse(ss.last_seen, &seen) < 0 ||
+         now >= expires || now - seen > SESSION_IDLE_SECONDS))
         rc = STORE_NOT_FOUND;
     if (rc == STORE_OK)
         rc = load_actor(r, ss.staff_id);
@@ -152,9 +152,9 @@ static void login_work(void *arg)
     struct login *l = arg;
     if (!decoy_hash[0])
         crypto_password_hash("not a password anyone has", decoy_hash);
-    l->password_ok = crypto_password_verify(l->known ? l->staff.password_hash : decoy_hash,
-                                            l->password) &&
-                     l->known && l->staff.active;
+    l->password_ok =
+        crypto_password_verify(l->known ? l->staff.password_hash : decoy_hash, l->password) &&
+        l->known && l->staff.active;
     if (!l->password_ok)
         return;
     l->totp_enrolled = l->staff.totp_sealed != NULL;
@@ -162,9 +162,8 @@ static void login_work(void *arg)
     if (l->totp_enrolled && l->totp) {
         size_t len = l->staff.totp_sealed_len - CRYPTO_SEAL_OVERHEAD;
         char *secret = crypto_unseal(l->arena, l->staff.totp_sealed, l->staff.totp_sealed_len);
-        l->totp_step = secret ? totp_verify_step((unsigned char *)secret, len, l->totp,
-                                                  clock_now())
-                              : -1;
+        l->totp_step =
+            secret ? totp_verify_step((unsigned char *)secret, len, l->totp, clock_now()) : -1;
         /* a code is good once: a step at or before the last one used is refused */
         l->totp_ok = l->totp_step > l->staff.totp_last_step;
         if (secret)
@@ -191,7 +190,8 @@ static int login_ok_tx(struct store *s, void *ctx)
 {
     struct login *l = ctx;
     time_t now = clock_now();
-    struct staff_session ss = {.staff_id = l->staff.id, .csrf = l->csrf,
+    struct staff_session ss = {.staff_id = l->staff.id,
+                               .csrf = l->csrf,
                                .created_at = stamp(l->arena, now),
                                .last_seen = stamp(l->arena, now),
                                .expires_at = stamp(l->arena, now + SESSION_ABSOLUTE_SECONDS)};
@@ -242,8 +242,9 @@ static void login_saved(struct request *r, void *ctx, int rc)
     const char *proto = req_header(r, "X-Forwarded-Proto");
     bool secure = proto && strcmp(proto, "https") == 0;
     reply_header(r, "Set-Cookie",
-                 arena_printf(r->arena, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict;"
-                                                       " Max-Age=%d%s",
+                 arena_printf(r->arena,
+                              SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict;"
+                                             " Max-Age=%d%s",
                               l->token, SESSION_ABSOLUTE_SECONDS, secure ? "; Secure" : ""));
     struct actor who = {.staff = l->staff};
     if (l->staff.office_id)
@@ -328,8 +329,7 @@ static void logout_saved(struct request *r, void *ctx, int rc)
         reply_store_error(r, rc);
         return;
     }
-    reply_header(r, "Set-Cookie",
-                 SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    reply_header(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     reply_json(r, 200, json_pack("{s:s}", "status", "signed_out"));
 }
 

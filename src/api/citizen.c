@@ -21,8 +21,8 @@
 #include "core/banned.h"
 
 #define TRACK_SESSION_SECONDS (30 * 60)
-#define POW_SECONDS 300
-#define POW_ALARM_SECONDS 600
+#define POW_SECONDS           300
+#define POW_ALARM_SECONDS     600
 
 /* ---- submission ---- */
 
@@ -143,10 +143,10 @@ static void feedback_saved(struct request *r, void *ctx, int rc)
     char receipt[RECEIPT_DIGITS + 4];
     receipt_format(sub->receipt, receipt);
     sodium_memzero(sub->receipt, sizeof sub->receipt);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s?}}", "case", sub->c.number, "receipt",
-                             receipt, "status", sub->c.status, "office",
-                             view_office(r, sub->office.id), "due", "acknowledge",
-                             sub->c.due_acknowledge, "answer", sub->c.due_answer);
+    json_t *body =
+        json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s?}}", "case", sub->c.number, "receipt", receipt,
+                  "status", sub->c.status, "office", view_office(r, sub->office.id), "due",
+                  "acknowledge", sub->c.due_acknowledge, "answer", sub->c.due_answer);
     sodium_memzero(receipt, sizeof receipt);
     reply_json(r, 201, body);
 }
@@ -182,14 +182,24 @@ void h_feedback(struct request *r)
                      COUNT(demographics_fields), &db) < 0)
         return;
     struct feedback_input in = {
-        .kind = b.kind, .area_code = b.area, .service_code = b.service, .text = b.text,
-        .language = b.language, .made_at = b.made_at, .sensitive = b.sensitive,
-        .bypass_office = b.bypass_office, .public_consent = b.public_consent,
-        .phone = cb.phone, .email = cb.email, .telegram = cb.telegram, .name = cb.name,
-        .share_identity = cb.share_identity, .sex = db.sex, .age_band = db.age_band,
-        .disability = b.demographics && json_object_get(b.demographics, "disability")
-                          ? db.disability
-                          : -1};
+        .kind = b.kind,
+        .area_code = b.area,
+        .service_code = b.service,
+        .text = b.text,
+        .language = b.language,
+        .made_at = b.made_at,
+        .sensitive = b.sensitive,
+        .bypass_office = b.bypass_office,
+        .public_consent = b.public_consent,
+        .phone = cb.phone,
+        .email = cb.email,
+        .telegram = cb.telegram,
+        .name = cb.name,
+        .share_identity = cb.share_identity,
+        .sex = db.sex,
+        .age_band = db.age_band,
+        .disability =
+            b.demographics && json_object_get(b.demographics, "disability") ? db.disability : -1};
     if (b.scores && parse_scores(r, b.scores, in.scores) < 0)
         return;
     struct attachment *atts;
@@ -213,7 +223,8 @@ static _Atomic long long pow_alarm_until;
 static bool pow_required(void)
 {
     const struct server_config *cfg = server_config();
-    return (cfg && getenv("OURVOICE_TRACK_POW") && strcmp(getenv("OURVOICE_TRACK_POW"), "1") == 0) ||
+    return (cfg && getenv("OURVOICE_TRACK_POW") &&
+            strcmp(getenv("OURVOICE_TRACK_POW"), "1") == 0) ||
            clock_now() < (time_t)atomic_load(&pow_alarm_until);
 }
 
@@ -236,8 +247,9 @@ void h_track_challenge(struct request *r)
     memcpy(raw + 24, mac, 16);
     char text[64];
     sodium_bin2base64(text, sizeof text, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    reply_json(r, 200, json_pack("{s:s,s:i,s:s,s:b}", "challenge", text, "bits", pow_bits(),
-                                 "algorithm", "sha256", "required", pow_required()));
+    reply_json(r, 200,
+               json_pack("{s:s,s:i,s:s,s:b}", "challenge", text, "bits", pow_bits(), "algorithm",
+                         "sha256", "required", pow_required()));
 }
 
 static bool pow_valid(const char *challenge, const char *nonce)
@@ -392,8 +404,9 @@ void h_track_session(struct request *r)
         return;
     }
     int wait = 0;
-    int rc = throttle_wait(r->store, r->arena, arena_printf(r->arena, "receipt:addr:%s", t->address),
-                           &throttle_receipt_address, clock_now(), &wait);
+    int rc =
+        throttle_wait(r->store, r->arena, arena_printf(r->arena, "receipt:addr:%s", t->address),
+                      &throttle_receipt_address, clock_now(), &wait);
     if (rc != STORE_OK) {
         reply_store_error(r, rc);
         return;

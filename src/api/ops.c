@@ -79,9 +79,9 @@ struct clock_body {
 
 void h_test_clock(struct request *r)
 {
-    static const struct jf_field fields[] = {
-        {"offset_seconds", JF_INT, true, false, 0, -400LL * 86400, 400LL * 86400, NULL,
-         offsetof(struct clock_body, offset_seconds)}};
+    static const struct jf_field fields[] = {{"offset_seconds", JF_INT, true, false, 0,
+                                              -400LL * 86400, 400LL * 86400, NULL,
+                                              offsetof(struct clock_body, offset_seconds)}};
     struct clock_body b;
     struct jf_error err;
     if (jf_parse(r->body, fields, 1, &b, &err) < 0) {

@@ -13,8 +13,8 @@
 static json_t *area_json(const struct area *a)
 {
     return json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s,s:s}", "code", a->code, "level", a->level,
-                     "name_km", a->name_km, "name_en", a->name_en, "parent", a->parent,
-                     "type_km", a->type_km, "type_en", a->type_en);
+                     "name_km", a->name_km, "name_en", a->name_en, "parent", a->parent, "type_km",
+                     a->type_km, "type_en", a->type_en);
 }
 
 static json_t *areas_json(const struct area_list *l)
@@ -132,8 +132,7 @@ void h_area(struct request *r)
 {
     const char *code = r->params[0];
     struct area a;
-    int rc = geo_code_valid(code) ? store_area_get(r->store, r->arena, code, &a)
-                                  : STORE_NOT_FOUND;
+    int rc = geo_code_valid(code) ? store_area_get(r->store, r->arena, code, &a) : STORE_NOT_FOUND;
     if (rc != STORE_OK)
         reply_store_error(r, rc);
     else

@@ -6,10 +6,10 @@
 #include "core/limits.h"
 #include "core/banned.h"
 
-#define GET EVHTTP_REQ_GET
-#define POST EVHTTP_REQ_POST
-#define DEL EVHTTP_REQ_DELETE
-#define JSON ROUTE_BODY_DEFAULT
+#define GET                 EVHTTP_REQ_GET
+#define POST                EVHTTP_REQ_POST
+#define DEL                 EVHTTP_REQ_DELETE
+#define JSON                ROUTE_BODY_DEFAULT
 #define FEEDBACK_BODY_LIMIT (24 * 1024 * 1024) /* up to four photos, documents or recordings */
 
 static const struct route routes[] = {
@@ -51,8 +51,7 @@ static const struct route routes[] = {
      ROUTE_JSON_BODY},
     {GET, "/api/v1/admin/staff", h_admin_staff, ACCESS_STAFF, 0, 0},
     {POST, "/api/v1/admin/staff", h_admin_staff_create, ACCESS_STAFF, JSON, ROUTE_JSON_BODY},
-    {POST, "/api/v1/admin/staff/:login", h_admin_staff_update, ACCESS_STAFF, JSON,
-     ROUTE_JSON_BODY},
+    {POST, "/api/v1/admin/staff/:login", h_admin_staff_update, ACCESS_STAFF, JSON, ROUTE_JSON_BODY},
     {GET, "/api/v1/admin/services", h_admin_services, ACCESS_STAFF, 0, 0},
     {POST, "/api/v1/admin/services", h_admin_service_create, ACCESS_STAFF, JSON, ROUTE_JSON_BODY},
     {POST, "/api/v1/admin/services/:code", h_admin_service_update, ACCESS_STAFF, JSON,
@@ -67,7 +66,8 @@ static const struct route routes[] = {
     {GET, "/api/v1/admin/audit", h_admin_audit, ACCESS_STAFF, 0, 0},
     {POST, "/api/v1/admin/audit/verify", h_admin_audit_verify, ACCESS_STAFF, JSON, 0},
     {GET, "/api/v1/_test/sleep", h_test_sleep, ACCESS_PUBLIC, 0, ROUTE_TEST_HOOK},
-    {POST, "/api/v1/_test/clock", h_test_clock, ACCESS_PUBLIC, JSON, ROUTE_JSON_BODY | ROUTE_TEST_HOOK},
+    {POST, "/api/v1/_test/clock", h_test_clock, ACCESS_PUBLIC, JSON,
+     ROUTE_JSON_BODY | ROUTE_TEST_HOOK},
     {POST, "/api/v1/_test/jobs", h_test_jobs, ACCESS_PUBLIC, JSON, ROUTE_TEST_HOOK},
     {POST, "/api/v1/_test/outbox", h_test_outbox, ACCESS_PUBLIC, JSON, ROUTE_TEST_HOOK},
     {POST, "/api/v1/_test/echo", h_test_echo, ACCESS_PUBLIC, JSON,

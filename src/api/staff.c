@@ -17,7 +17,7 @@
 #include "core/banned.h"
 
 #define INBOX_LIMIT_DEFAULT 50
-#define INBOX_LIMIT_MAX 200
+#define INBOX_LIMIT_MAX     200
 
 static bool enum_param(struct request *r, const char *name, const char *const *allowed,
                        const char **out)
@@ -109,8 +109,8 @@ void h_cases(struct request *r)
     size_t shown = l.count > (size_t)limit ? (size_t)limit : l.count;
     for (size_t i = 0; i < shown; i++)
         json_array_append_new(items, view_case_summary(&l.items[i], now));
-    json_t *next = l.count > shown ? json_sprintf("%lld", (long long)l.items[shown - 1].id)
-                                   : json_null();
+    json_t *next =
+        l.count > shown ? json_sprintf("%lld", (long long)l.items[shown - 1].id) : json_null();
     reply_json(r, 200, json_pack("{s:o,s:o}", "cases", items, "next_cursor", next));
 }
 
@@ -164,8 +164,8 @@ struct action_body {
     const char *action, *text, *to, *reason;
 };
 
-static const char *const action_names[] = {"acknowledge", "assign",   "message", "note",
-                                           "transfer",    "escalate", "answer",  "close",
+static const char *const action_names[] = {"acknowledge", "assign",         "message", "note",
+                                           "transfer",    "escalate",       "answer",  "close",
                                            "reject",      "approve_public", NULL};
 
 static const struct jf_field action_fields[] = {
@@ -208,8 +208,8 @@ void h_case_action(struct request *r)
 {
     struct action_body b = {0};
     struct jf_error err;
-    if (jf_parse(r->body, action_fields, sizeof action_fields / sizeof action_fields[0], &b,
-                 &err) < 0) {
+    if (jf_parse(r->body, action_fields, sizeof action_fields / sizeof action_fields[0], &b, &err) <
+        0) {
         reply_jf_error(r, &err);
         return;
     }
@@ -263,8 +263,8 @@ void h_case_attachment(struct request *r)
     char *end;
     long long id = strtoll(r->params[1], &end, 10);
     struct attachment_read *ar = arena_zalloc(r->arena, sizeof *ar);
-    int rc = *end || id <= 0 ? STORE_NOT_FOUND
-                             : store_attachment_get(r->store, r->arena, id, &ar->att);
+    int rc =
+        *end || id <= 0 ? STORE_NOT_FOUND : store_attachment_get(r->store, r->arena, id, &ar->att);
     if (rc == STORE_OK && ar->att.case_id != c.id)
         rc = STORE_NOT_FOUND;
     if (rc != STORE_OK) {
@@ -291,8 +291,7 @@ void h_office_staff(struct request *r)
     json_t *arr = json_array();
     for (size_t i = 0; i < l.count; i++)
         if (l.items[i].active && l.items[i].office_id == r->actor->office.id)
-            json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "login", l.items[i].login,
-                                                 "name", l.items[i].name, "role",
-                                                 l.items[i].role));
+            json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "login", l.items[i].login, "name",
+                                                 l.items[i].name, "role", l.items[i].role));
     reply_json(r, 200, arr);
 }

@@ -74,8 +74,8 @@ json_t *view_office(struct request *r, int64_t office_id)
     struct office o;
     if (!office_id || store_office_get(r->store, r->arena, office_id, &o) != STORE_OK)
         return json_null();
-    return json_pack("{s:s,s:s,s:s,s:s,s:s?}", "code", o.code, "kind", o.kind, "name_km",
-                     o.name_km, "name_en", o.name_en, "area", o.area_code);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s?}", "code", o.code, "kind", o.kind, "name_km", o.name_km,
+                     "name_en", o.name_en, "area", o.area_code);
 }
 
 static json_t *due_json(const struct case_row *c)
@@ -107,12 +107,10 @@ static json_t *attachments_json(struct request *r, int64_t case_id)
     json_t *arr = json_array();
     if (store_attachments_list(r->store, r->arena, case_id, false, &l) == STORE_OK)
         for (size_t i = 0; i < l.count; i++)
-            json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:I,s:s}", "id",
-                                                 (json_int_t)l.items[i].id, "type",
-                                                 l.items[i].mime, "bytes",
-                                                 (json_int_t)l.items[i].bytes, "event",
-                                                 (json_int_t)l.items[i].event_id, "at",
-                                                 l.items[i].created_at));
+            json_array_append_new(
+                arr, json_pack("{s:I,s:s,s:I,s:I,s:s}", "id", (json_int_t)l.items[i].id, "type",
+                               l.items[i].mime, "bytes", (json_int_t)l.items[i].bytes, "event",
+                               (json_int_t)l.items[i].event_id, "at", l.items[i].created_at));
     return arr;
 }
 
@@ -124,14 +122,14 @@ static json_t *timeline(struct request *r, const struct case_row *c, bool staff)
         return arr;
     for (size_t i = 0; i < l.count; i++) {
         const struct event_row *e = &l.items[i];
-        const char *actor = strcmp(e->actor_kind, "citizen") == 0 ? "citizen"
+        const char *actor = strcmp(e->actor_kind, "citizen") == 0  ? "citizen"
                             : strcmp(e->actor_kind, "system") == 0 ? "system"
                                                                    : "office";
-        json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?}", "id", (json_int_t)e->id, "at", e->at,
-                              "type", e->type, "actor", actor, "text", e->text, "status",
-                              e->status);
-        bool show_reason = staff || strcmp(e->type, "rejected") == 0 ||
-                           strcmp(e->type, "appealed") == 0;
+        json_t *j =
+            json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s?}", "id", (json_int_t)e->id, "at", e->at, "type",
+                      e->type, "actor", actor, "text", e->text, "status", e->status);
+        bool show_reason =
+            staff || strcmp(e->type, "rejected") == 0 || strcmp(e->type, "appealed") == 0;
         if (e->reason && show_reason)
             json_object_set_new(j, "reason", json_string(e->reason));
         if (e->to_office && strcmp(e->type, "submitted") != 0)
@@ -189,8 +187,8 @@ json_t *view_case_summary(const struct case_row *c, const char *now)
     json_object_set_new(j, "due", due_json(c));
     json_object_set_new(j, "excerpt", excerpt(c->text));
     json_object_set_new(j, "office_id", json_integer(c->office_id));
-    json_object_set_new(j, "assigned_to", c->assigned_to ? json_integer(c->assigned_to)
-                                                         : json_null());
+    json_object_set_new(j, "assigned_to",
+                        c->assigned_to ? json_integer(c->assigned_to) : json_null());
     return j;
 }
 

@@ -15,9 +15,8 @@ static const char usage[] = "usage: ourvoice audit verify --db FILE\n"
 
 int cmd_audit(int argc, char **argv)
 {
-    static const struct option options[] = {{"db", required_argument, NULL, 'd'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *db = opt_env("OURVOICE_DB", NULL);
     if (argc < 2 || strcmp(argv[1], "verify") != 0) {
         fputs(usage, argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
@@ -27,9 +26,15 @@ int cmd_audit(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        case 'd':
+            db = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fputs(usage, stderr);
+            return 2;
         }
     }
     if (!db)

@@ -11,7 +11,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 
 #define DEFAULT_DATA_DIR OURVOICE_SOURCE_DIR "/data"
-#define DEFAULT_WEB_DIR OURVOICE_SOURCE_DIR "/web"
+#define DEFAULT_WEB_DIR  OURVOICE_SOURCE_DIR "/web"
 
 /* The key file: --keys, else OURVOICE_KEYS, else the database path with ".keys" appended
  * (in a static buffer; NULL if that path is too long). */

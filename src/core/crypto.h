@@ -11,11 +11,11 @@
 
 #include "core/arena.h"
 
-#define CRYPTO_ARGON2_OPS 2
-#define CRYPTO_ARGON2_MEM (19u * 1024u * 1024u)
+#define CRYPTO_ARGON2_OPS        2
+#define CRYPTO_ARGON2_MEM        (19u * 1024u * 1024u)
 #define CRYPTO_PASSWORD_HASH_LEN crypto_pwhash_STRBYTES
-#define CRYPTO_HASH_BYTES 32
-#define CRYPTO_SEAL_OVERHEAD crypto_box_SEALBYTES
+#define CRYPTO_HASH_BYTES        32
+#define CRYPTO_SEAL_OVERHEAD     crypto_box_SEALBYTES
 
 /* Once, before threads start. -1 if libsodium cannot initialise. */
 int crypto_init(void);

@@ -8,7 +8,7 @@
 
 #define IDS_REQUEST_LEN 16 /* hex characters */
 #define IDS_TOKEN_BYTES 32
-#define IDS_TOKEN_LEN 43 /* base64url without padding */
+#define IDS_TOKEN_LEN   43 /* base64url without padding */
 
 void ids_request(char out[IDS_REQUEST_LEN + 1]);
 void ids_token(char out[IDS_TOKEN_LEN + 1]);

@@ -23,10 +23,10 @@ struct jf_field {
     enum jf_type type;
     bool required;
     bool nullable;
-    size_t max_len;            /* strings: bytes (0 = JF_DEFAULT_MAX_STRING) */
-    long long min, max;        /* integers; arrays: max = element count */
+    size_t max_len;             /* strings: bytes (0 = JF_DEFAULT_MAX_STRING) */
+    long long min, max;         /* integers; arrays: max = element count */
     const char *const *allowed; /* JF_ENUM: NULL-terminated list */
-    size_t offset;             /* offsetof(struct ..., member) */
+    size_t offset;              /* offsetof(struct ..., member) */
 };
 
 #define JF_DEFAULT_MAX_STRING 4096

@@ -42,8 +42,12 @@ int audit_append(struct store *s, const char *actor_kind, int64_t actor_id, cons
 {
     char at[32];
     clock_format(clock_now(), at, sizeof at);
-    struct audit_entry e = {.at = at, .actor_kind = actor_kind, .actor_id = actor_id,
-                            .action = action, .case_id = case_id, .detail = detail ? detail : ""};
+    struct audit_entry e = {.at = at,
+                            .actor_kind = actor_kind,
+                            .actor_id = actor_id,
+                            .action = action,
+                            .case_id = case_id,
+                            .detail = detail ? detail : ""};
     int rc = store_audit_last_hash(s, e.prev_hash);
     if (rc != STORE_OK)
         return rc;

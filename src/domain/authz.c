@@ -150,8 +150,7 @@ bool authz_admin_office(const struct actor *who, const struct office *o)
 /* A role a provincial admin may hand out: the office roles, its own among them. */
 static bool provincial_role(const char *name)
 {
-    static const char *const roles[] = {"officer", "head", "ombudsman", "ccwc",
-                                        "provincial_admin"};
+    static const char *const roles[] = {"officer", "head", "ombudsman", "ccwc", "provincial_admin"};
     for (size_t i = 0; name && i < sizeof roles / sizeof roles[0]; i++)
         if (strcmp(name, roles[i]) == 0)
             return true;

@@ -8,8 +8,7 @@
 
 bool catalogue_office_kind_valid(const char *kind)
 {
-    return strcmp(kind, "commune") == 0 || strcmp(kind, "owso") == 0 ||
-           strcmp(kind, "owsu") == 0;
+    return strcmp(kind, "commune") == 0 || strcmp(kind, "owso") == 0 || strcmp(kind, "owsu") == 0;
 }
 
 int catalogue_for_area(struct store *s, struct arena *a, const char *area_code,

@@ -22,7 +22,7 @@ const char *const feedback_criteria[FEEDBACK_CRITERIA] = {
     "timeliness", "official_fee", "courtesy", "clear_information", "women_safety", "overall"};
 const char *const feedback_kinds[] = {"complaint", "support", "information", "evaluation", NULL};
 const char *const feedback_sexes[] = {"female", "male", "other", "unsaid", NULL};
-const char *const feedback_age_bands[] = {"under_18", "18_24", "25_34", "35_44",
+const char *const feedback_age_bands[] = {"under_18", "18_24",   "25_34", "35_44",
                                           "45_59",    "60_plus", NULL};
 
 static int problem(struct submission *sub, const char *code, const char *field)
@@ -68,8 +68,8 @@ static int check_contact(const struct feedback_input *in, struct submission *sub
             return problem(sub, "invalid_value", "contact.email");
     }
     if (in->telegram &&
-        !chars_in(in->telegram,
-                  "@_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 3, 64))
+        !chars_in(in->telegram, "@_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                  3, 64))
         return problem(sub, "invalid_value", "contact.telegram");
     if (in->phone || in->email || in->telegram) {
         json_t *j = json_pack("{s:s?,s:s?,s:s?}", "phone", in->phone, "email", in->email,
@@ -171,8 +171,11 @@ int feedback_prepare(struct store *s, struct arena *a, const struct feedback_inp
     if (!text)
         return problem(sub, "invalid_utf8", "text");
 
-    struct route_request req = {.kind = in->kind, .area = &area, .delivered_by = delivered_by,
-                                .sensitive = in->sensitive, .bypass_office = in->bypass_office};
+    struct route_request req = {.kind = in->kind,
+                                .area = &area,
+                                .delivered_by = delivered_by,
+                                .sensitive = in->sensitive,
+                                .bypass_office = in->bypass_office};
     struct route_result route;
     rc = routing_route(s, a, &req, &route);
     if (rc == STORE_NOT_FOUND)
@@ -240,8 +243,12 @@ int feedback_store(struct store *s, struct submission *sub)
     c->number = arena_printf(sub->arena, "%s-%d-%06lld", sub->office.code, year, (long long)seq);
     if ((rc = store_case_insert(s, c)) != STORE_OK)
         return rc;
-    struct event_row e = {.case_id = c->id, .at = c->created_at, .actor_kind = "citizen",
-                          .type = "submitted", .visibility = "public", .to_office = c->office_id,
+    struct event_row e = {.case_id = c->id,
+                          .at = c->created_at,
+                          .actor_kind = "citizen",
+                          .type = "submitted",
+                          .visibility = "public",
+                          .to_office = c->office_id,
                           .status = c->status};
     if ((rc = store_event_insert(s, &e)) != STORE_OK)
         return rc;

@@ -14,14 +14,14 @@
 #include "domain/receipt.h"
 #include "store/store.h"
 
-#define FEEDBACK_TEXT_MAX 20000 /* bytes */
-#define FEEDBACK_CRITERIA 6
+#define FEEDBACK_TEXT_MAX        20000 /* bytes */
+#define FEEDBACK_CRITERIA        6
 #define FEEDBACK_MAX_ATTACHMENTS 4
 #define FEEDBACK_MADE_AT_MAX_AGE (30 * 86400) /* an offline submission up to 30 days old */
 
 extern const char *const feedback_criteria[FEEDBACK_CRITERIA];
-extern const char *const feedback_kinds[];    /* NULL-terminated */
-extern const char *const feedback_sexes[];    /* NULL-terminated */
+extern const char *const feedback_kinds[];     /* NULL-terminated */
+extern const char *const feedback_sexes[];     /* NULL-terminated */
 extern const char *const feedback_age_bands[]; /* NULL-terminated */
 
 struct feedback_input {

@@ -78,8 +78,8 @@ done:
     return rc;
 }
 
-static int load_file(struct store *s, const char *data_dir, const char *name,
-                     struct load_job *job, const char **err)
+static int load_file(struct store *s, const char *data_dir, const char *name, struct load_job *job,
+                     const char **err)
 {
     struct buf path;
     FILE *probe = open_data(data_dir, name, &path);
@@ -100,13 +100,18 @@ static int load_file(struct store *s, const char *data_dir, const char *name,
 
 /* ---- gazetteer ---- */
 
-static const char *const area_columns[] = {"code", "parent_code", "level", "type_km",
-                                           "type_en", "name_km", "name_en", NULL};
+static const char *const area_columns[] = {"code",    "parent_code", "level",   "type_km",
+                                           "type_en", "name_km",     "name_en", NULL};
 
 static int area_row(struct store *s, const char **f, struct load_job *job)
 {
-    struct area a = {.code = f[0], .parent = *f[1] ? f[1] : NULL, .level = f[2],
-                     .type_km = f[3], .type_en = f[4], .name_km = f[5], .name_en = f[6]};
+    struct area a = {.code = f[0],
+                     .parent = *f[1] ? f[1] : NULL,
+                     .level = f[2],
+                     .type_km = f[3],
+                     .type_en = f[4],
+                     .name_km = f[5],
+                     .name_en = f[6]};
     if (!geo_code_valid(a.code) || !geo_level_valid(a.level)) {
         job->err = "the gazetteer has an invalid code or level";
         return STORE_FAILED;
@@ -122,8 +127,7 @@ static int area_row(struct store *s, const char **f, struct load_job *job)
     return rc;
 }
 
-int load_gazetteer(struct store *s, const char *data_dir, struct load_counts *n,
-                   const char **err)
+int load_gazetteer(struct store *s, const char *data_dir, struct load_counts *n, const char **err)
 {
     struct load_job job = {.columns = area_columns, .row = area_row};
     int rc = load_file(s, data_dir, "gazetteer/admin_units.csv", &job, err);
@@ -137,9 +141,9 @@ int load_gazetteer(struct store *s, const char *data_dir, struct load_counts *n,
 
 /* ---- services ---- */
 
-static const char *const service_columns[] = {"code", "office_kind", "sector", "name_km",
-                                              "name_en", "fee_khr", "days", "placeholder",
-                                              "source", NULL};
+static const char *const service_columns[] = {"code",    "office_kind", "sector", "name_km",
+                                              "name_en", "fee_khr",     "days",   "placeholder",
+                                              "source",  NULL};
 
 static long long optional_number(const char *s)
 {
@@ -152,10 +156,15 @@ static long long optional_number(const char *s)
 
 static int service_row(struct store *s, const char **f, struct load_job *job)
 {
-    struct service sv = {.code = f[0], .office_kind = f[1], .sector = f[2], .name_km = f[3],
-                         .name_en = f[4], .fee_khr = optional_number(f[5]),
+    struct service sv = {.code = f[0],
+                         .office_kind = f[1],
+                         .sector = f[2],
+                         .name_km = f[3],
+                         .name_en = f[4],
+                         .fee_khr = optional_number(f[5]),
                          .days = (int)optional_number(f[6]),
-                         .placeholder = strcmp(f[7], "1") == 0, .source = f[8]};
+                         .placeholder = strcmp(f[7], "1") == 0,
+                         .source = f[8]};
     if (!*sv.code || strlen(sv.code) > SERVICE_CODE_MAX ||
         !catalogue_office_kind_valid(sv.office_kind) || sv.fee_khr < -1 || sv.days < -1) {
         job->err = "the services catalogue has an invalid row";
@@ -165,8 +174,7 @@ static int service_row(struct store *s, const char **f, struct load_job *job)
     return store_service_put(s, &sv);
 }
 
-int load_services(struct store *s, const char *data_dir, struct load_counts *n,
-                  const char **err)
+int load_services(struct store *s, const char *data_dir, struct load_counts *n, const char **err)
 {
     struct load_job job = {.columns = service_columns, .row = service_row};
     int rc = load_file(s, data_dir, "services.csv", &job, err);
@@ -190,8 +198,7 @@ static int holiday_row(struct store *s, const char **f, struct load_job *job)
     return store_holiday_put(s, &h);
 }
 
-int load_holidays(struct store *s, const char *data_dir, struct load_counts *n,
-                  const char **err)
+int load_holidays(struct store *s, const char *data_dir, struct load_counts *n, const char **err)
 {
     struct load_job job = {.columns = holiday_columns, .row = holiday_row};
     int rc = load_file(s, data_dir, "holidays.csv", &job, err);
@@ -204,8 +211,8 @@ int load_holidays(struct store *s, const char *data_dir, struct load_counts *n,
 static int put_office(struct store *s, const char *code, const char *kind, const char *area,
                       const char *name_km, const char *name_en, struct load_job *job)
 {
-    struct office o = {.code = code, .kind = kind, .area_code = area, .name_km = name_km,
-                       .name_en = name_en};
+    struct office o = {
+        .code = code, .kind = kind, .area_code = area, .name_km = name_km, .name_en = name_en};
     int rc = store_office_put(s, &o);
     if (rc == STORE_OK)
         job->rows++;
@@ -230,8 +237,7 @@ static int office_row(struct store *s, const char **f, struct load_job *job)
         snprintf(en1, sizeof en1, "One Window Service Office, %s %s", name_en, type_en);
         snprintf(c2, sizeof c2, "DO-%s", code);
         snprintf(km2, sizeof km2, "ការិយាល័យប្រជាពលរដ្ឋ %s%s", type_km, name_km);
-        snprintf(en2, sizeof en2, "District Ombudsman (Citizens' Office), %s %s", name_en,
-                 type_en);
+        snprintf(en2, sizeof en2, "District Ombudsman (Citizens' Office), %s %s", name_en, type_en);
         rc = put_office(s, c1, "owso", code, km1, en1, job);
         return rc ? rc : put_office(s, c2, "district_ombudsman", code, km2, en2, job);
     }
@@ -252,8 +258,11 @@ static int office_row(struct store *s, const char **f, struct load_job *job)
 
 static int put_ministry(struct store *s, void *ctx)
 {
-    struct office o = {.code = "MOI", .kind = "ministry", .area_code = NULL,
-                       .name_km = "ក្រសួងមហាផ្ទៃ", .name_en = "Ministry of Interior"};
+    struct office o = {.code = "MOI",
+                       .kind = "ministry",
+                       .area_code = NULL,
+                       .name_km = "ក្រសួងមហាផ្ទៃ",
+                       .name_en = "Ministry of Interior"};
     (void)ctx;
     return store_office_put(s, &o);
 }

@@ -12,12 +12,9 @@ struct load_counts {
 };
 
 /* Each returns 0 or a store status; *err gets a static message on failure. */
-int load_gazetteer(struct store *s, const char *data_dir, struct load_counts *n,
-                   const char **err);
-int load_services(struct store *s, const char *data_dir, struct load_counts *n,
-                  const char **err);
-int load_holidays(struct store *s, const char *data_dir, struct load_counts *n,
-                  const char **err);
+int load_gazetteer(struct store *s, const char *data_dir, struct load_counts *n, const char **err);
+int load_services(struct store *s, const char *data_dir, struct load_counts *n, const char **err);
+int load_holidays(struct store *s, const char *data_dir, struct load_counts *n, const char **err);
 int load_demo_offices(struct store *s, const char *data_dir, struct load_counts *n,
                       const char **err);
 

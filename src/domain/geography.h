@@ -11,7 +11,7 @@
 #include "store/store.h"
 
 #define GEO_SEARCH_MAX_BYTES 100
-#define GEO_SEARCH_LIMIT 50
+#define GEO_SEARCH_LIMIT     50
 
 struct geo_ancestry {
     char codes[4][AREA_CODE_MAX + 1];

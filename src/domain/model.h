@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AREA_CODE_MAX 8
+#define AREA_CODE_MAX    8
 #define SERVICE_CODE_MAX 40
-#define OFFICE_CODE_MAX 24
+#define OFFICE_CODE_MAX  24
 
 struct area {
     const char *code, *parent, *level, *type_km, *type_en, *name_km, *name_en;
@@ -72,7 +72,7 @@ struct holiday {
 };
 
 #define CASE_NUMBER_MAX 40
-#define HASH_BYTES 32
+#define HASH_BYTES      32
 
 /* A case as stored. Times are RFC 3339 UTC strings; NULL when not (yet) set. */
 struct case_row {
@@ -102,15 +102,15 @@ struct case_list {
 
 /* Which cases a list may return: built by the authorization policy, never by handlers. */
 struct case_filter {
-    int64_t office_id;         /* cases this office handles (0: not this scope) */
-    const char *area_prefix;   /* or: cases whose area starts with this ("" = all) */
+    int64_t office_id;          /* cases this office handles (0: not this scope) */
+    const char *area_prefix;    /* or: cases whose area starts with this ("" = all) */
     int64_t hide_origin_office; /* exclude sensitive or bypass cases about this office */
-    int64_t ccwc_office_id;    /* or: sensitive cases this CCWC may help with */
+    int64_t ccwc_office_id;     /* or: sensitive cases this CCWC may help with */
     const char *status, *kind, *service_code, *q;
     bool overdue_only;
-    const char *now;           /* for overdue */
-    int64_t assigned_to;       /* 0: anyone */
-    int64_t before_id;         /* cursor: ids below this (0: from the newest) */
+    const char *now;     /* for overdue */
+    int64_t assigned_to; /* 0: anyone */
+    int64_t before_id;   /* cursor: ids below this (0: from the newest) */
     size_t limit;
 };
 

@@ -8,9 +8,11 @@ int notify_citizen(struct store *s, const struct case_row *c, const char *now)
 {
     if (!c->contact_sealed)
         return STORE_OK;
-    struct outbox_msg m = {.channel = "citizen", .template_name = "news",
+    struct outbox_msg m = {.channel = "citizen",
+                           .template_name = "news",
                            .recipient_sealed = c->contact_sealed,
-                           .recipient_sealed_len = c->contact_sealed_len, .case_id = c->id,
+                           .recipient_sealed_len = c->contact_sealed_len,
+                           .case_id = c->id,
                            .created_at = now};
     return store_outbox_insert(s, &m);
 }
@@ -18,7 +20,7 @@ int notify_citizen(struct store *s, const struct case_row *c, const char *now)
 int notify_staff(struct store *s, const struct case_row *c, const char *template_name,
                  const char *now)
 {
-    struct outbox_msg m = {.channel = "staff", .template_name = template_name,
-                           .case_id = c->id, .created_at = now};
+    struct outbox_msg m = {
+        .channel = "staff", .template_name = template_name, .case_id = c->id, .created_at = now};
     return store_outbox_insert(s, &m);
 }

@@ -8,8 +8,8 @@
 
 bool office_kind_valid(const char *kind)
 {
-    static const char *const kinds[] = {"commune", "owso", "district_ombudsman",
-                                        "owsu", "provincial_ombudsman", "ministry"};
+    static const char *const kinds[] = {
+        "commune", "owso", "district_ombudsman", "owsu", "provincial_ombudsman", "ministry"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strcmp(kind, kinds[i]) == 0)
             return true;

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define RECEIPT_DIGITS 16
+#define RECEIPT_DIGITS   16
 #define RECEIPT_TEXT_MAX 64 /* what a client may send */
 
 void receipt_new(char digits[RECEIPT_DIGITS + 1]);

@@ -41,8 +41,8 @@ static int find(struct store *s, struct arena *a, const char *kind, const char *
 }
 
 /* The first existing office of `kind` or above it in the chain. */
-static int find_or_above(struct store *s, struct arena *a, const char *kind,
-                         const char *area_code, struct office *out)
+static int find_or_above(struct store *s, struct arena *a, const char *kind, const char *area_code,
+                         struct office *out)
 {
     for (; kind; kind = next_kind(kind)) {
         int rc = find(s, a, kind, area_code, out);
@@ -65,9 +65,10 @@ int routing_route(struct store *s, struct arena *a, const struct route_request *
                   struct route_result *out)
 {
     memset(out, 0, sizeof *out);
-    const char *delivered_by = req->delivered_by ? req->delivered_by : kind_for_level(req->area->level);
+    const char *delivered_by =
+        req->delivered_by ? req->delivered_by : kind_for_level(req->area->level);
     bool complaint = strcmp(req->kind, "complaint") == 0;
-    const char *condition = complaint && req->sensitive        ? "sensitive"
+    const char *condition = complaint && req->sensitive       ? "sensitive"
                             : complaint && req->bypass_office ? "bypass"
                                                               : "default";
     const char *target;

@@ -20,7 +20,7 @@ struct route_request {
 };
 
 struct route_result {
-    struct office office;   /* handles the case */
+    struct office office;     /* handles the case */
     int64_t origin_office_id; /* delivered the service (0: unknown) */
     int64_t ccwc_office_id;   /* a CCWC that may help with a sensitive case (0: none) */
 };

@@ -32,8 +32,7 @@ bool staff_login_valid(const char *login)
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = login[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-              c == '_'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
             return false;
     }
     return true;
@@ -56,8 +55,11 @@ int staff_create(struct store *s, const char *login, const char *name, const cha
     char hash[CRYPTO_PASSWORD_HASH_LEN];
     if (crypto_password_hash(password, hash) < 0)
         return STORE_FAILED;
-    struct create_ctx c = {.staff = {.login = login, .name = name, .role = role,
-                                     .office_id = office_id, .password_hash = hash}};
+    struct create_ctx c = {.staff = {.login = login,
+                                     .name = name,
+                                     .role = role,
+                                     .office_id = office_id,
+                                     .password_hash = hash}};
     int rc = store_tx(s, create_tx, &c);
     *created = c.created;
     return rc;
@@ -92,8 +94,7 @@ static int enrol_tx(struct store *s, void *ctx)
     return rc;
 }
 
-int staff_enrol_totp(struct store *s, struct arena *a, const char *login,
-                     unsigned char *secret_out)
+int staff_enrol_totp(struct store *s, struct arena *a, const char *login, unsigned char *secret_out)
 {
     if (totp_new_secret(secret_out) < 0)
         return STORE_FAILED;

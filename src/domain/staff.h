@@ -8,8 +8,8 @@
 #include "domain/model.h"
 #include "store/store.h"
 
-#define STAFF_LOGIN_MAX 64
-#define STAFF_NAME_MAX 200
+#define STAFF_LOGIN_MAX    64
+#define STAFF_NAME_MAX     200
 #define STAFF_PASSWORD_MIN 10
 #define STAFF_PASSWORD_MAX 200
 

@@ -19,15 +19,14 @@ static int delay_for(const struct throttle_policy *p, int failures)
     return d > p->max_delay_seconds ? p->max_delay_seconds : (int)d;
 }
 
-static int load(struct store *s, struct arena *a, const char *key,
-                const struct throttle_policy *p, time_t now, struct throttle_row *t,
-                time_t *last)
+static int load(struct store *s, struct arena *a, const char *key, const struct throttle_policy *p,
+                time_t now, struct throttle_row *t, time_t *last)
 {
     int rc = store_throttle_get(s, a, key, t);
     time_t start = 0;
-    if (rc == STORE_OK && (clock_parse(t->window_start, &start) < 0 ||
-                           clock_parse(t->last_failure, last) < 0 ||
-                           now - start > p->window_seconds))
+    if (rc == STORE_OK &&
+        (clock_parse(t->window_start, &start) < 0 || clock_parse(t->last_failure, last) < 0 ||
+         now - start > p->window_seconds))
         rc = STORE_NOT_FOUND; /* an old window counts as none */
     if (rc == STORE_NOT_FOUND) {
         t->key = key;

@@ -11,8 +11,8 @@
 #include "domain/routing.h"
 #include "core/banned.h"
 
-static const char *const staff_actions[] = {"acknowledge", "assign",   "message", "note",
-                                            "transfer",    "escalate", "answer",  "close",
+static const char *const staff_actions[] = {"acknowledge", "assign",        "message", "note",
+                                            "transfer",    "escalate",      "answer",  "close",
                                             "reject",      "approve_public"};
 
 bool workflow_staff_action_known(const char *action)
@@ -64,12 +64,19 @@ struct change {
     int64_t actor_id;
 };
 
-static int add_event(struct change *ch, const char *type, const char *visibility,
-                     const char *text, const char *reason, int64_t from, int64_t to)
+static int add_event(struct change *ch, const char *type, const char *visibility, const char *text,
+                     const char *reason, int64_t from, int64_t to)
 {
-    struct event_row e = {.case_id = ch->c->id, .at = ch->now, .actor_kind = ch->actor_kind,
-                          .actor_id = ch->actor_id, .type = type, .visibility = visibility,
-                          .text = text, .reason = reason, .from_office = from, .to_office = to,
+    struct event_row e = {.case_id = ch->c->id,
+                          .at = ch->now,
+                          .actor_kind = ch->actor_kind,
+                          .actor_id = ch->actor_id,
+                          .type = type,
+                          .visibility = visibility,
+                          .text = text,
+                          .reason = reason,
+                          .from_office = from,
+                          .to_office = to,
                           .status = ch->c->status};
     return store_event_insert(ch->s, &e);
 }
@@ -134,7 +141,8 @@ static int do_assign(struct change *ch, struct staff_action *act)
     if (blank(act->to))
         return refuse(&act->problem, "missing_field", "to");
     int rc = store_staff_by_login(ch->s, ch->a, act->to, &who);
-    if (rc == STORE_NOT_FOUND || (rc == STORE_OK && (!who.active || who.office_id != ch->c->office_id)))
+    if (rc == STORE_NOT_FOUND ||
+        (rc == STORE_OK && (!who.active || who.office_id != ch->c->office_id)))
         return refuse(&act->problem, "unknown_staff", "to");
     if (rc != STORE_OK)
         return rc;
@@ -254,7 +262,8 @@ int workflow_staff_action(struct store *s, struct staff_action *act)
     int rc = store_case_get(s, act->arena, act->case_id, &c);
     if (rc != STORE_OK)
         return rc;
-    struct change ch = {s, act->arena, &c, act->arena ? arena_strdup(act->arena, now) : now,
+    struct change ch = {s,       act->arena,
+                        &c,      act->arena ? arena_strdup(act->arena, now) : now,
                         "staff", act->actor->staff.id};
     if (!authz_case_visible(act->actor, &c))
         return STORE_NOT_FOUND;
@@ -321,9 +330,13 @@ int workflow_citizen_action(struct store *s, struct citizen_action *act)
             return refuse(&act->problem, "missing_field", "text");
         if (!open_status(c.status))
             return refuse(&act->problem, "invalid_transition", NULL);
-        struct event_row e = {.case_id = c.id, .at = ch.now, .actor_kind = "citizen",
-                              .type = "reply", .visibility = "public",
-                              .text = blank(act->text) ? NULL : act->text, .status = c.status};
+        struct event_row e = {.case_id = c.id,
+                              .at = ch.now,
+                              .actor_kind = "citizen",
+                              .type = "reply",
+                              .visibility = "public",
+                              .text = blank(act->text) ? NULL : act->text,
+                              .status = c.status};
         if ((rc = store_event_insert(s, &e)) == STORE_OK)
             rc = attach(&ch, act, e.id);
         if (rc == STORE_OK)

@@ -11,7 +11,7 @@
 #include "domain/model.h"
 #include "store/store.h"
 
-#define WORKFLOW_TEXT_MAX 20000 /* bytes of a message, answer or note */
+#define WORKFLOW_TEXT_MAX   20000 /* bytes of a message, answer or note */
 #define WORKFLOW_REASON_MAX 2000
 
 struct staff_action {

@@ -10,10 +10,10 @@
 #include "core/banned.h"
 
 #define MAX_ROUTES 128
-#define ROWS (MAX_ROUTES + 2) /* + static files + unmatched */
+#define ROWS       (MAX_ROUTES + 2) /* + static files + unmatched */
 
-static const int statuses[] = {200, 201, 204, 301, 304, 400, 401, 403, 404, 405, 409,
-                               413, 414, 415, 429, 500, 501, 503, 0 /* other */};
+static const int statuses[] = {200, 201, 204, 301, 304, 400, 401, 403, 404, 405,
+                               409, 413, 414, 415, 429, 500, 501, 503, 0 /* other */};
 #define NSTATUS (sizeof statuses / sizeof statuses[0])
 
 static const double buckets_ms[] = {0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
@@ -120,9 +120,10 @@ void metrics_render(struct buf *out)
                 snprintf(status, sizeof status, "%d", statuses[s]);
             else
                 snprintf(status, sizeof status, "other");
-            buf_addf(out,
-                     "ourvoice_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} %llu\n",
-                     route_label(row), method_label(row), status, (unsigned long long)v);
+            buf_addf(
+                out,
+                "ourvoice_http_requests_total{route=\"%s\",method=\"%s\",status=\"%s\"} %llu\n",
+                route_label(row), method_label(row), status, (unsigned long long)v);
         }
     }
     buf_adds(out, "# HELP ourvoice_http_request_duration_seconds Time to answer a request.\n"
@@ -141,19 +142,21 @@ void metrics_render(struct buf *out)
              (double)atomic_load(&latency_sum_us) / 1e6);
     buf_addf(out, "ourvoice_http_request_duration_seconds_count %llu\n",
              (unsigned long long)atomic_load(&latency_count));
-    buf_addf(out, "# HELP ourvoice_http_requests_in_flight Requests being handled.\n"
-                  "# TYPE ourvoice_http_requests_in_flight gauge\n"
-                  "ourvoice_http_requests_in_flight %lld\n",
+    buf_addf(out,
+             "# HELP ourvoice_http_requests_in_flight Requests being handled.\n"
+             "# TYPE ourvoice_http_requests_in_flight gauge\n"
+             "ourvoice_http_requests_in_flight %lld\n",
              (long long)atomic_load(&in_flight));
-    buf_addf(out, "# HELP ourvoice_db_errors_total Failed database operations.\n"
-                  "# TYPE ourvoice_db_errors_total counter\n"
-                  "ourvoice_db_errors_total %llu\n",
+    buf_addf(out,
+             "# HELP ourvoice_db_errors_total Failed database operations.\n"
+             "# TYPE ourvoice_db_errors_total counter\n"
+             "ourvoice_db_errors_total %llu\n",
              store_error_count());
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
         const char *name = atomic_load(&named[i].name);
         if (!name)
             break;
-        buf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, named[i].help, name,
-                 name, (unsigned long long)atomic_load(&named[i].value));
+        buf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, named[i].help, name, name,
+                 (unsigned long long)atomic_load(&named[i].value));
     }
 }

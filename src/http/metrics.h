@@ -11,7 +11,7 @@
 #include "http/router.h"
 
 #define METRICS_ROUTE_STATIC (-1)
-#define METRICS_ROUTE_NONE (-2)
+#define METRICS_ROUTE_NONE   (-2)
 
 void metrics_init(const struct route_table *routes);
 void metrics_observe(int route_index, int status, uint64_t duration_ns);

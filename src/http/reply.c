@@ -21,24 +21,42 @@ static const char content_security_policy[] =
 static const char *reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 429: return "Too Many Requests";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 429:
+        return "Too Many Requests";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return status >= 500 ? "Internal Server Error" : "Error";
     }
 }
 
@@ -69,7 +87,7 @@ static int route_index(const struct request *r)
 {
     if (!r->route)
         return r->path && strncmp(r->path, "/api/", 5) != 0 ? METRICS_ROUTE_STATIC
-                                                             : METRICS_ROUTE_NONE;
+                                                            : METRICS_ROUTE_NONE;
     return server_route_index(r->route);
 }
 
@@ -93,7 +111,8 @@ void reply_send(struct request *r, int status, const char *content_type, const v
     uint64_t ns = clock_mono_ns() - r->started_ns;
     log_info("request", "rid=%s method=%s route=%s status=%d ms=%.3f bytes=%zu", r->id,
              router_method_name(evhttp_request_get_command(r->ev)),
-             r->route ? r->route->pattern : (route_index(r) == METRICS_ROUTE_STATIC ? "static" : "none"),
+             r->route ? r->route->pattern
+                      : (route_index(r) == METRICS_ROUTE_STATIC ? "static" : "none"),
              status, (double)ns / 1e6, len);
     metrics_observe(route_index(r), status, ns);
     server_request_done(r);
@@ -105,9 +124,10 @@ void reply_json(struct request *r, int status, json_t *doc)
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     if (!text) {
-        reply_send(r, 500, "application/json; charset=utf-8",
-                   "{\"error\":{\"code\":\"internal\",\"message\":\"Internal error.\",\"field\":null}}",
-                   73);
+        reply_send(
+            r, 500, "application/json; charset=utf-8",
+            "{\"error\":{\"code\":\"internal\",\"message\":\"Internal error.\",\"field\":null}}",
+            73);
         return;
     }
     reply_send(r, status, "application/json; charset=utf-8", text, strlen(text));
@@ -117,11 +137,11 @@ void reply_json(struct request *r, int status, json_t *doc)
 void reply_error(struct request *r, enum err e, const char *field)
 {
     const struct err_info *info = err_info(e);
-    json_t *doc = json_pack("{s:{s:s,s:s,s:s?}}", "error", "code", info->code, "message",
-                            r->lang == LANG_KM ? info->message_km : info->message_en, "field",
-                            field);
-    if (e == ERR_RATE_LIMITED && !evhttp_find_header(evhttp_request_get_output_headers(r->ev),
-                                                     "Retry-After"))
+    json_t *doc =
+        json_pack("{s:{s:s,s:s,s:s?}}", "error", "code", info->code, "message",
+                  r->lang == LANG_KM ? info->message_km : info->message_en, "field", field);
+    if (e == ERR_RATE_LIMITED &&
+        !evhttp_find_header(evhttp_request_get_output_headers(r->ev), "Retry-After"))
         reply_header(r, "Retry-After", "1");
     reply_json(r, info->status, doc);
 }

@@ -12,7 +12,7 @@
 #include "http/reply.h"
 #include "core/banned.h"
 
-#define SLOTS 4096 /* more than the gazetteer's 1,888 parents */
+#define SLOTS     4096 /* more than the gazetteer's 1,888 parents */
 #define JSON_TYPE "application/json; charset=utf-8"
 
 struct entry {
@@ -69,8 +69,7 @@ static struct entry *slot(struct table *t, const char *key)
 
 static bool fresh(const struct entry *e)
 {
-    return e->body &&
-           clock_mono_ns() - e->built_ns < (uint64_t)REPLY_CACHE_SECONDS * 1000000000u;
+    return e->body && clock_mono_ns() - e->built_ns < (uint64_t)REPLY_CACHE_SECONDS * 1000000000u;
 }
 
 bool reply_cache_send(struct request *r, const char *key)

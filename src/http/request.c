@@ -55,10 +55,10 @@ bool req_accepts_gzip(struct request *r)
     const char *q = g + 4;
     while (*q == ' ')
         q++;
-    return !(strncmp(q, ";q=0", 4) == 0 && (q[4] == '\0' || q[4] == ',' || q[4] == ' ' ||
-                                            (q[4] == '.' && strspn(q + 5, "0") > 0 &&
-                                             (q[5 + strspn(q + 5, "0")] == '\0' ||
-                                              q[5 + strspn(q + 5, "0")] == ','))));
+    return !(strncmp(q, ";q=0", 4) == 0 &&
+             (q[4] == '\0' || q[4] == ',' || q[4] == ' ' ||
+              (q[4] == '.' && strspn(q + 5, "0") > 0 &&
+               (q[5 + strspn(q + 5, "0")] == '\0' || q[5 + strspn(q + 5, "0")] == ','))));
 }
 
 const char *req_peer(struct request *r)

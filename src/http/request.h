@@ -37,7 +37,7 @@ struct request {
     int64_t citizen_case_id; /* routes for citizens: the case of the track token */
     struct actor *actor;     /* routes for staff: who is signed in */
     unsigned char session_hash[32];
-    const char *csrf;        /* the staff session's CSRF token */
+    const char *csrf; /* the staff session's CSRF token */
     char id[IDS_REQUEST_LEN + 1];
     uint64_t started_ns;
     int holds;   /* > 0 while code on the stack still uses the request */

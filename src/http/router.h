@@ -9,7 +9,7 @@
 #include "http/request.h"
 
 enum access {
-    ACCESS_PUBLIC, /* anyone */
+    ACCESS_PUBLIC,  /* anyone */
     ACCESS_CITIZEN, /* a citizen's track token */
     ACCESS_STAFF,   /* a signed-in staff member (CSRF checked on mutations) */
 };

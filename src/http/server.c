@@ -246,7 +246,7 @@ static int header_count(struct evkeyvalq *h, const char *name)
     int n = 0;
     struct evkeyval *kv;
     TAILQ_FOREACH(kv, h, next)
-        n += strcasecmp(kv->key, name) == 0;
+    n += strcasecmp(kv->key, name) == 0;
     return n;
 }
 
@@ -412,7 +412,8 @@ static void on_stop(evutil_socket_t fd, short what, void *arg)
         evhttp_del_accept_socket(loop->http, loop->bound);
         loop->bound = NULL;
     }
-    loop->drain_deadline_ns = clock_mono_ns() + (uint64_t)LIMIT_SHUTDOWN_GRACE_SECONDS * 1000000000u;
+    loop->drain_deadline_ns =
+        clock_mono_ns() + (uint64_t)LIMIT_SHUTDOWN_GRACE_SECONDS * 1000000000u;
     struct timeval every = {0, 20000};
     loop->drain_timer = event_new(loop->base, -1, EV_PERSIST, drain_check, loop);
     event_add(loop->drain_timer, &every);
@@ -428,7 +429,8 @@ static void *loop_main(void *arg)
 
 static int resolve(const char *host, int port, struct sockaddr_storage *sa, socklen_t *len)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
     struct addrinfo *res;
     char service[8];

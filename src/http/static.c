@@ -82,8 +82,7 @@ static void gzip(struct file *f)
     deflateEnd(&z);
 }
 
-static int add_file(struct static_site *site, const char *path, const char *url,
-                    const char **err)
+static int add_file(struct static_site *site, const char *path, const char *url, const char **err)
 {
     FILE *in = fopen(path, "rb");
     if (!in) {
@@ -172,9 +171,10 @@ static int by_url(const void *a, const void *b)
 int static_load(const char *web_dir, struct static_site **out, const char **err)
 {
     struct static_site *site = xcalloc(1, sizeof *site);
-    static const char *const apps[][2] = {
-        {"citizen", "/"}, {"staff", "/staff/"}, {"dashboard", "/dashboard/"},
-        {"common", "/common/"}};
+    static const char *const apps[][2] = {{"citizen", "/"},
+                                          {"staff", "/staff/"},
+                                          {"dashboard", "/dashboard/"},
+                                          {"common", "/common/"}};
     for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++) {
         struct buf dir;
         buf_init(&dir, 4096);

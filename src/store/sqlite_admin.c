@@ -21,7 +21,7 @@
 #define SCOPE_CCWC   " c.ccwc_office_id = ?3 AND c.sensitive = 1"
 #define SCOPE_AREA   " c.area_code >= ?2 AND c.area_code < ?13"
 #define SCOPE_ALL    " 1"
-#define HIDE                                                                                   \
+#define HIDE                                                                                       \
     " AND NOT (?4 IS NOT NULL AND (c.sensitive = 1 OR c.bypass_office = 1)"                        \
     "         AND c.origin_office_id = ?4)"
 

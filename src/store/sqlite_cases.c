@@ -310,25 +310,24 @@ int sqc_case_by_receipt(struct store *base, struct arena *a, const unsigned char
 
 /* The scope picks the statement (so that each uses its index: by office, by CCWC, by
  * area range, or all); every further filter is switched off by a NULL parameter. */
-#define CASE_FILTERS                                                                         \
-    " AND NOT (?4 IS NOT NULL AND (c.sensitive = 1 OR c.bypass_office = 1)"             \
-    "         AND c.origin_office_id = ?4)"               \
-    " AND (?5 IS NULL OR c.status = ?5) AND (?6 IS NULL OR c.kind = ?6)"                      \
-    " AND (?7 IS NULL OR c.service_code = ?7)"                                                \
-    " AND (?8 IS NULL OR c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?8))"     \
-    " AND (?9 IS NULL OR (c.status = 'submitted' AND c.due_acknowledge < ?9)"                 \
-    "      OR (c.status IN ('acknowledged', 'in_progress') AND c.due_answer < ?9))"           \
-    " AND (?10 IS NULL OR c.assigned_to = ?10) AND (?11 IS NULL OR c.id < ?11)"               \
+#define CASE_FILTERS                                                                               \
+    " AND NOT (?4 IS NOT NULL AND (c.sensitive = 1 OR c.bypass_office = 1)"                        \
+    "         AND c.origin_office_id = ?4)"                                                        \
+    " AND (?5 IS NULL OR c.status = ?5) AND (?6 IS NULL OR c.kind = ?6)"                           \
+    " AND (?7 IS NULL OR c.service_code = ?7)"                                                     \
+    " AND (?8 IS NULL OR c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?8))"          \
+    " AND (?9 IS NULL OR (c.status = 'submitted' AND c.due_acknowledge < ?9)"                      \
+    "      OR (c.status IN ('acknowledged', 'in_progress') AND c.due_answer < ?9))"                \
+    " AND (?10 IS NULL OR c.assigned_to = ?10) AND (?11 IS NULL OR c.id < ?11)"                    \
     " ORDER BY c.id DESC LIMIT ?12"
 
 static const char sql_cases_by_office[] =
     "SELECT " CASE_COLS " FROM cases c WHERE c.office_id = ?1" CASE_FILTERS;
 static const char sql_cases_by_ccwc[] =
-    "SELECT " CASE_COLS " FROM cases c WHERE c.ccwc_office_id = ?3 AND c.sensitive = 1"
-    CASE_FILTERS;
+    "SELECT " CASE_COLS
+    " FROM cases c WHERE c.ccwc_office_id = ?3 AND c.sensitive = 1" CASE_FILTERS;
 static const char sql_cases_by_area[] =
-    "SELECT " CASE_COLS " FROM cases c WHERE c.area_code >= ?2 AND c.area_code < ?13"
-    CASE_FILTERS;
+    "SELECT " CASE_COLS " FROM cases c WHERE c.area_code >= ?2 AND c.area_code < ?13" CASE_FILTERS;
 static const char sql_cases_all[] = "SELECT " CASE_COLS " FROM cases c WHERE 1" CASE_FILTERS;
 
 /* The FTS5 query for free text: a phrase, quotes doubled (trigram needs 3+ characters). */
@@ -365,8 +364,8 @@ int sqc_cases_list(struct store *base, struct arena *a, const struct case_filter
                    struct case_list *out)
 {
     struct sqlite_store *s = sq_impl(base);
-    const char *sql = f->office_id       ? sql_cases_by_office
-                      : f->ccwc_office_id ? sql_cases_by_ccwc
+    const char *sql = f->office_id                        ? sql_cases_by_office
+                      : f->ccwc_office_id                 ? sql_cases_by_ccwc
                       : f->area_prefix && *f->area_prefix ? sql_cases_by_area
                                                           : sql_cases_all;
     sqlite3_stmt *st = sq_stmt(s, sql);

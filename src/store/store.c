@@ -354,8 +354,7 @@ int store_cases_changes(struct store *s, const struct case_filter *f, int64_t si
     return counted(s->ops->cases_changes(s, f, since, latest, fresh));
 }
 
-int store_cases_export(struct store *s, const struct case_filter *f, case_export_fn row,
-                       void *ctx)
+int store_cases_export(struct store *s, const struct case_filter *f, case_export_fn row, void *ctx)
 {
     return counted(s->ops->cases_export(s, f, row, ctx));
 }
@@ -372,8 +371,7 @@ int store_templates_list(struct store *s, struct arena *a, const struct template
     return counted(s->ops->templates_list(s, a, f, out));
 }
 
-int store_template_get(struct store *s, struct arena *a, int64_t id,
-                       struct response_template *out)
+int store_template_get(struct store *s, struct arena *a, int64_t id, struct response_template *out)
 {
     return counted(s->ops->template_get(s, a, id, out));
 }

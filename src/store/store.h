@@ -139,15 +139,14 @@ struct store_ops {
     int (*template_insert)(struct store *s, struct response_template *t); /* sets t->id */
     int (*template_update)(struct store *s, const struct response_template *t);
     int (*offices_search)(struct store *s, struct arena *a, const struct office_filter *f,
-                          struct office_list *out); /* inactive too */
+                          struct office_list *out);          /* inactive too */
     int (*office_insert)(struct store *s, struct office *o); /* sets o->id; CONFLICT: code taken */
     int (*office_update)(struct store *s, const struct office *o); /* names, active */
     /* office_id 0: any office; area_prefix NULL: anywhere */
     int (*staff_entries)(struct store *s, struct arena *a, int64_t office_id,
                          const char *area_prefix, struct staff_entry_list *out);
     /* ends the staff member's sessions, except `keep` (NULL: all) */
-    int (*staff_sessions_revoke)(struct store *s, int64_t staff_id,
-                                 const unsigned char *keep);
+    int (*staff_sessions_revoke)(struct store *s, int64_t staff_id, const unsigned char *keep);
     int (*service_get)(struct store *s, struct arena *a, const char *code, struct service *out);
     int (*services_every)(struct store *s, struct arena *a, struct service_list *out);
     int (*service_insert)(struct store *s, const struct service *sv); /* CONFLICT: code taken */
@@ -252,14 +251,12 @@ int store_audit_list(struct store *s, struct arena *a, int64_t after_id, size_t 
 int store_cases_counts(struct store *s, const struct case_filter *f, struct case_counts *out);
 int store_cases_changes(struct store *s, const struct case_filter *f, int64_t since,
                         int64_t *latest, long long *fresh);
-int store_cases_export(struct store *s, const struct case_filter *f, case_export_fn row,
-                       void *ctx);
+int store_cases_export(struct store *s, const struct case_filter *f, case_export_fn row, void *ctx);
 int store_cases_stats(struct store *s, struct arena *a, int64_t office_id, const char *from,
                       const char *to, struct case_stat_list *out);
 int store_templates_list(struct store *s, struct arena *a, const struct template_filter *f,
                          struct template_list *out);
-int store_template_get(struct store *s, struct arena *a, int64_t id,
-                       struct response_template *out);
+int store_template_get(struct store *s, struct arena *a, int64_t id, struct response_template *out);
 int store_template_insert(struct store *s, struct response_template *t);
 int store_template_update(struct store *s, const struct response_template *t);
 int store_offices_search(struct store *s, struct arena *a, const struct office_filter *f,
