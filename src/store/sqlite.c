@@ -96,33 +96,6 @@ static void read_area(sqlite3_stmt *st, struct arena *a, void *item)
     area->name_en = sq_col_text(st, 6, a);
 }
 
-static void read_service(sqlite3_stmt *st, struct arena *a, void *item)
-{
-    struct service *sv = item;
-    sv->code = sq_col_text(st, 0, a);
-    sv->office_kind = sq_col_text(st, 1, a);
-    sv->sector = sq_col_text(st, 2, a);
-    sv->name_km = sq_col_text(st, 3, a);
-    sv->name_en = sq_col_text(st, 4, a);
-    sv->fee_khr = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
-    sv->days = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
-    sv->placeholder = sqlite3_column_int(st, 7) != 0;
-    sv->source = sq_col_text(st, 8, a);
-    sv->active = sqlite3_column_int(st, 9) != 0;
-}
-
-static void read_office(sqlite3_stmt *st, struct arena *a, void *item)
-{
-    struct office *o = item;
-    o->id = sqlite3_column_int64(st, 0);
-    o->code = sq_col_text(st, 1, a);
-    o->kind = sq_col_text(st, 2, a);
-    o->area_code = sq_col_text(st, 3, a);
-    o->name_km = sq_col_text(st, 4, a);
-    o->name_en = sq_col_text(st, 5, a);
-    o->active = sqlite3_column_int(st, 6) != 0;
-}
-
 static void bind_ancestors(sqlite3_stmt *st, const char *const *ancestors, size_t n)
 {
     for (size_t i = 0; i < 4; i++)
@@ -313,7 +286,7 @@ static int op_services_for_area(struct store *base, struct arena *a, const char 
     sqlite3_stmt *st = sq_stmt(s, stmt_sql[n ? ST_SERVICES_FOR_AREA : ST_SERVICES_ALL]);
     if (st && n)
         bind_ancestors(st, ancestors, n);
-    return sq_collect(s, st, a, sizeof(struct service), read_service, (void **)&out->items,
+    return sq_collect(s, st, a, sizeof(struct service), sq_read_service, (void **)&out->items,
                       &out->count);
 }
 
@@ -338,7 +311,7 @@ static int op_offices_covering(struct store *base, struct arena *a, const char *
     sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_OFFICES_COVERING]);
     if (st)
         bind_ancestors(st, ancestors, n);
-    return sq_collect(s, st, a, sizeof(struct office), read_office, (void **)&out->items,
+    return sq_collect(s, st, a, sizeof(struct office), sq_read_office, (void **)&out->items,
                       &out->count);
 }
 
@@ -349,7 +322,7 @@ static int op_office_by_code(struct store *base, struct arena *a, const char *co
     sqlite3_stmt *st = sq_stmt(s, stmt_sql[ST_OFFICE_BY_CODE]);
     if (st)
         sq_bind_text(st, 1, code);
-    return sq_one(s, st, a, sizeof *out, read_office, out);
+    return sq_one(s, st, a, sizeof *out, sq_read_office, out);
 }
 
 static int op_holiday_put(struct store *base, const struct holiday *h)

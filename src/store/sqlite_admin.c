@@ -406,18 +406,6 @@ static const char sql_office_insert[] =
 static const char sql_office_update[] =
     "UPDATE offices SET name_km = ?2, name_en = ?3, active = ?4 WHERE id = ?1";
 
-static void read_office(sqlite3_stmt *st, struct arena *a, void *item)
-{
-    struct office *o = item;
-    o->id = sqlite3_column_int64(st, 0);
-    o->code = sq_col_text(st, 1, a);
-    o->kind = sq_col_text(st, 2, a);
-    o->area_code = sq_col_text(st, 3, a);
-    o->name_km = sq_col_text(st, 4, a);
-    o->name_en = sq_col_text(st, 5, a);
-    o->active = sqlite3_column_int(st, 6) != 0;
-}
-
 int sqa_offices_search(struct store *base, struct arena *a, const struct office_filter *f,
                        struct office_list *out)
 {
@@ -430,7 +418,7 @@ int sqa_offices_search(struct store *base, struct arena *a, const struct office_
         sq_bind_text(st, 4, f->q);
         sqlite3_bind_int64(st, 5, (sqlite3_int64)(f->limit ? f->limit : 100));
     }
-    return sq_collect(s, st, a, sizeof(struct office), read_office, (void **)&out->items,
+    return sq_collect(s, st, a, sizeof(struct office), sq_read_office, (void **)&out->items,
                       &out->count);
 }
 
@@ -532,21 +520,6 @@ static const char sql_service_update[] =
     "UPDATE services SET office_kind = ?2, sector = ?3, name_km = ?4, name_en = ?5,"
     " fee_khr = ?6, days = ?7, placeholder = ?8, source = ?9, active = ?10 WHERE code = ?1";
 
-static void read_service(sqlite3_stmt *st, struct arena *a, void *item)
-{
-    struct service *sv = item;
-    sv->code = sq_col_text(st, 0, a);
-    sv->office_kind = sq_col_text(st, 1, a);
-    sv->sector = sq_col_text(st, 2, a);
-    sv->name_km = sq_col_text(st, 3, a);
-    sv->name_en = sq_col_text(st, 4, a);
-    sv->fee_khr = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
-    sv->days = col_optional_int(st, 6, -1);
-    sv->placeholder = sqlite3_column_int(st, 7) != 0;
-    sv->source = sq_col_text(st, 8, a);
-    sv->active = sqlite3_column_int(st, 9) != 0;
-}
-
 static void bind_service(sqlite3_stmt *st, const struct service *sv)
 {
     sq_bind_text(st, 1, sv->code);
@@ -569,13 +542,13 @@ int sqa_service_get(struct store *base, struct arena *a, const char *code, struc
     sqlite3_stmt *st = sq_stmt(s, sql_service_get);
     if (st)
         sq_bind_text(st, 1, code);
-    return sq_one(s, st, a, sizeof *out, read_service, out);
+    return sq_one(s, st, a, sizeof *out, sq_read_service, out);
 }
 
 int sqa_services_every(struct store *base, struct arena *a, struct service_list *out)
 {
     struct sqlite_store *s = sq_impl(base);
-    return sq_collect(s, sq_stmt(s, sql_services_every), a, sizeof(struct service), read_service,
+    return sq_collect(s, sq_stmt(s, sql_services_every), a, sizeof(struct service), sq_read_service,
                       (void **)&out->items, &out->count);
 }
 

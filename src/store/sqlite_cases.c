@@ -8,18 +8,6 @@
 
 /* ---- offices, routing, deadlines, holidays ---- */
 
-static void read_office(sqlite3_stmt *st, struct arena *a, void *item)
-{
-    struct office *o = item;
-    o->id = sqlite3_column_int64(st, 0);
-    o->code = sq_col_text(st, 1, a);
-    o->kind = sq_col_text(st, 2, a);
-    o->area_code = sq_col_text(st, 3, a);
-    o->name_km = sq_col_text(st, 4, a);
-    o->name_en = sq_col_text(st, 5, a);
-    o->active = sqlite3_column_int(st, 6) != 0;
-}
-
 static const char sql_office_get[] =
     "SELECT id, code, kind, area_code, name_km, name_en, active FROM offices WHERE id = ?1";
 static const char sql_office_find[] =
@@ -32,7 +20,7 @@ int sqc_office_get(struct store *base, struct arena *a, int64_t id, struct offic
     sqlite3_stmt *st = sq_stmt(s, sql_office_get);
     if (st)
         sqlite3_bind_int64(st, 1, id);
-    return sq_one(s, st, a, sizeof *out, read_office, out);
+    return sq_one(s, st, a, sizeof *out, sq_read_office, out);
 }
 
 int sqc_office_find(struct store *base, struct arena *a, const char *kind, const char *area_code,
@@ -44,7 +32,7 @@ int sqc_office_find(struct store *base, struct arena *a, const char *kind, const
         sq_bind_text(st, 1, kind);
         sq_bind_text(st, 2, area_code);
     }
-    return sq_one(s, st, a, sizeof *out, read_office, out);
+    return sq_one(s, st, a, sizeof *out, sq_read_office, out);
 }
 
 static const char sql_routing[] =

@@ -39,6 +39,12 @@ void sq_bind_blob(sqlite3_stmt *st, int i, const void *data, size_t len); /* NUL
 const char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a);
 const unsigned char *sq_col_blob(sqlite3_stmt *st, int i, struct arena *a, size_t *len);
 
+/* Row readers shared by the engine's files. Offices: id, code, kind, area_code, name_km,
+ * name_en, active. Services: code, office_kind, sector, name_km, name_en, fee_khr, days,
+ * placeholder, source, active. */
+void sq_read_office(sqlite3_stmt *st, struct arena *a, void *item);
+void sq_read_service(sqlite3_stmt *st, struct arena *a, void *item);
+
 int sq_exec(struct sqlite_store *s, const char *sql);
 /* Steps a statement that returns no rows. */
 int sq_run(struct sqlite_store *s, sqlite3_stmt *st, const char *what);

@@ -158,3 +158,32 @@ int sq_one(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a, size_t siz
     memcpy(out, items, size);
     return STORE_OK;
 }
+
+/* Rows of offices and services, read the same way by every file of the engine (the
+ * column order of their SELECTs: see sqlite_internal.h). */
+void sq_read_office(sqlite3_stmt *st, struct arena *a, void *item)
+{
+    struct office *o = item;
+    o->id = sqlite3_column_int64(st, 0);
+    o->code = sq_col_text(st, 1, a);
+    o->kind = sq_col_text(st, 2, a);
+    o->area_code = sq_col_text(st, 3, a);
+    o->name_km = sq_col_text(st, 4, a);
+    o->name_en = sq_col_text(st, 5, a);
+    o->active = sqlite3_column_int(st, 6) != 0;
+}
+
+void sq_read_service(sqlite3_stmt *st, struct arena *a, void *item)
+{
+    struct service *sv = item;
+    sv->code = sq_col_text(st, 0, a);
+    sv->office_kind = sq_col_text(st, 1, a);
+    sv->sector = sq_col_text(st, 2, a);
+    sv->name_km = sq_col_text(st, 3, a);
+    sv->name_en = sq_col_text(st, 4, a);
+    sv->fee_khr = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
+    sv->days = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
+    sv->placeholder = sqlite3_column_int(st, 7) != 0;
+    sv->source = sq_col_text(st, 8, a);
+    sv->active = sqlite3_column_int(st, 9) != 0;
+}
