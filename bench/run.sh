@@ -360,3 +360,6 @@ echo "bench: wrote $RESULTS" >&2
 
 # The feedback benchmark (submissions, writes, receipts, inbox) writes its own section.
 bench/feedback.sh
+
+# The citizen app's first-visit budget on an emulated slow-3G phone.
+bench/citizen_budget.sh
