@@ -1,38 +1,83 @@
 #!/usr/bin/env bash
-# The citizen app's first-visit budget on an emulated slow-3G phone (bench/citizen_budget.mjs),
-# three runs, median; writes its section of bench/RESULTS.md. Loopback only.
+# The citizen app's budget (issue 4): starts a fresh demo server on loopback, runs
+# bench/citizen_budget.mjs against it (Debian's Chromium, throttled like a slow phone,
+# BENCH_CITIZEN_RUNS runs, default 3, median), stops everything. The node script prints the
+# table and writes its section of bench/RESULTS.md (<!-- citizen:start --> ...
+# <!-- citizen:end -->). See bench/README.md.
+#
+#   bench/citizen_budget.sh           (from any directory; build/ourvoice must exist)
+#
+# Needs: build/ourvoice, node, tests/node_modules (cd tests && npm ci), /usr/bin/chromium.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-BIN=${OURVOICE_BIN:-$PWD/build/ourvoice}
-tmp=$(mktemp -d)
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
-"$BIN" init --db "$tmp/b.db" --demo >/dev/null 2>&1
-"$BIN" serve --db "$tmp/b.db" --port 0 --quiet >"$tmp/serve.out" 2>/dev/null &
-server=$!
-for _ in $(seq 50); do grep -q listening "$tmp/serve.out" && break; sleep 0.1; done
-url=$(sed -n 's/^listening on //p' "$tmp/serve.out")/
-runs=()
-for _ in 1 2 3; do runs+=("$(node bench/citizen_budget.mjs "$url")"); done
-table=$(node -e '
-const runs = process.argv.slice(1).map((r) => JSON.parse(r));
-const med = (f) => runs.map(f).sort((a, b) => a - b)[1];
-const cold = { ms: med((r) => r.cold.ms), kb: med((r) => r.cold.bytes) / 1024 };
-const warm = { ms: med((r) => r.warm.ms), kb: med((r) => r.warm.bytes) / 1024 };
-console.log([
-  "| visit | KB on the wire before usable (fonts excluded) | time to usable | target |",
-  "|---|---:|---:|---|",
-  `| first (empty cache) | ${cold.kb.toFixed(1)} | ${(cold.ms / 1000).toFixed(2)} s | ≤ 100 KB ${cold.kb <= 100 ? "PASS" : "MISS"}, < 3 s ${cold.ms < 3000 ? "PASS" : "MISS"} |`,
-  `| again (service worker) | ${warm.kb.toFixed(1)} | ${(warm.ms / 1000).toFixed(2)} s | |`,
-].join("\n"));' "${runs[@]}")
-section=$(printf '<!-- citizen:start -->\n## Citizen app: first visit on a slow-3G phone\n\n%s · Chromium %s, 360×740 mobile viewport, DevTools throttling 400 ms latency, 400 kbit/s down and up, CPU 4× slower · median of 3 · "usable" = the four path links of the home screen are shown\n\n%s\n<!-- citizen:end -->' \
-  "$(date -u +%Y-%m-%d)" "$(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')" "$table")
-echo "$section"
-results=bench/RESULTS.md
-if grep -q '<!-- citizen:start -->' "$results"; then
-  awk -v s="$section" '/<!-- citizen:start -->/ {print s; skip=1; next} /<!-- citizen:end -->/ {skip=0; next} !skip' "$results" > "$tmp/r.md"
-  cp "$tmp/r.md" "$results"
-else
-  printf '\n%s\n' "$section" >> "$results"
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BIN="${OURVOICE_BIN:-$ROOT/build/ourvoice}"
+
+die() { echo "citizen_budget: $*" >&2; exit 1; }
+
+[ -x "$BIN" ] || die "$BIN not found; build first (ninja -C build)"
+command -v node >/dev/null || die "node is missing"
+[ -d "$ROOT/tests/node_modules/playwright-core" ] || die "playwright-core is missing (cd tests && npm ci)"
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || die "Chromium not found at ${CHROMIUM:-/usr/bin/chromium}"
+
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/ourvoice-citizen-budget.XXXXXX")"
+SERVER_PID=""
+CHILD_PID=""
+
+# shellcheck disable=SC2317 # (called from the traps)
+stop_pid() { # pid: SIGTERM, wait up to 10 s, then SIGKILL
+  local pid="$1" i
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  { wait "$pid"; } 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317
+cleanup() {
+  trap - EXIT INT TERM
+  stop_pid "$CHILD_PID" # on SIGTERM node closes its Chromium and removes its profile
+  CHILD_PID=""
+  stop_pid "$SERVER_PID"
+  SERVER_PID=""
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+DB="$TMP/budget.db"
+echo "citizen_budget: creating a demo database" >&2
+if ! "$BIN" init --db "$DB" --demo >"$TMP/init.log" 2>&1; then
+  tail -n 20 "$TMP/init.log" >&2
+  die "ourvoice init failed"
 fi
+
+: >"$TMP/serve.out"
+"$BIN" serve --db "$DB" --bind 127.0.0.1 --port 0 --quiet >"$TMP/serve.out" 2>"$TMP/serve.log" &
+SERVER_PID=$!
+PORT=""
+for ((i = 0; i < 150; i++)); do
+  PORT="$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$TMP/serve.out" || true)"
+  [ -n "$PORT" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.2
+done
+if [ -z "$PORT" ]; then
+  tail -n 20 "$TMP/serve.log" >&2
+  die "ourvoice serve did not start"
+fi
+echo "citizen_budget: ourvoice on http://127.0.0.1:$PORT (pid $SERVER_PID)" >&2
+
+# in the background and waited for, so that a signal reaches the trap at once
+rc=0
+node "$ROOT/bench/citizen_budget.mjs" "http://127.0.0.1:$PORT/" &
+CHILD_PID=$!
+wait "$CHILD_PID" || rc=$?
+CHILD_PID=""
+kill -0 "$SERVER_PID" 2>/dev/null || die "ourvoice serve died during the runs"
+exit "$rc"

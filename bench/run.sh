@@ -359,7 +359,7 @@ cat "$new" >"$RESULTS.tmp.$$" && mv "$RESULTS.tmp.$$" "$RESULTS"
 echo "bench: wrote $RESULTS" >&2
 
 # The feedback benchmark (submissions, writes, receipts, inbox) writes its own section.
-bench/feedback.sh
+"$ROOT/bench/feedback.sh"
 
-# The citizen app's first-visit budget on an emulated slow-3G phone.
-bench/citizen_budget.sh
+# The citizen app's first-visit budget on an emulated slow phone writes its own section.
+"$ROOT/bench/citizen_budget.sh"
