@@ -14,6 +14,9 @@ static const char usage[] =
     "  serve    serve the web apps and the HTTP API\n"
     "  user     add, list, disable, enable and reset staff accounts\n"
     "  audit    verify the audit log's hash chain\n"
+    "  stats    rebuild or check the statistics roll-ups\n"
+    "  seed     add synthetic cases (demos and benchmarks)\n"
+    "  report   print a dialogue report to PDF\n"
     "  version  print the version\n";
 
 int main(int argc, char **argv)
@@ -39,6 +42,12 @@ int main(int argc, char **argv)
         return cmd_user(argc - 1, argv + 1);
     if (strcmp(cmd, "audit") == 0)
         return cmd_audit(argc - 1, argv + 1);
+    if (strcmp(cmd, "stats") == 0)
+        return cmd_stats(argc - 1, argv + 1);
+    if (strcmp(cmd, "seed") == 0)
+        return cmd_seed(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     fprintf(stderr, "ourvoice: unknown command (try `ourvoice --help`)\n");
     return 2;
 }

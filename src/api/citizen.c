@@ -29,7 +29,7 @@
 struct feedback_body {
     const char *kind, *area, *service, *text, *language, *made_at;
     const json_t *scores, *contact, *demographics, *attachments;
-    bool sensitive, bypass_office, public_consent;
+    bool sensitive, bypass_office, public_consent, overcharged;
 };
 
 static const struct jf_field feedback_fields[] = {
@@ -52,6 +52,8 @@ static const struct jf_field feedback_fields[] = {
      offsetof(struct feedback_body, bypass_office)},
     {"public_consent", JF_BOOL, false, false, 0, 0, 0, NULL,
      offsetof(struct feedback_body, public_consent)},
+    {"overcharged", JF_BOOL, false, false, 0, 0, 0, NULL,
+     offsetof(struct feedback_body, overcharged)},
 };
 
 struct contact_body {
@@ -191,6 +193,7 @@ void h_feedback(struct request *r)
         .sensitive = b.sensitive,
         .bypass_office = b.bypass_office,
         .public_consent = b.public_consent,
+        .overcharged = b.overcharged,
         .phone = cb.phone,
         .email = cb.email,
         .telegram = cb.telegram,

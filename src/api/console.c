@@ -12,6 +12,7 @@
 #include "api/params.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/csv.h"
 #include "core/crypto.h"
 #include "core/workdays.h"
 #include "domain/admin.h"
@@ -221,30 +222,6 @@ static void export_release(void *p)
     buf_release(&x->out);
 }
 
-/* One RFC 4180 field. A value a spreadsheet would read as a formula (=, +, -, @, tab, CR
- * first) is quoted and prefixed with an apostrophe. */
-static void csv_field(struct buf *b, const char *v, bool first)
-{
-    if (!first)
-        buf_addc(b, ',');
-    if (!v || !*v)
-        return;
-    bool formula = strchr("=+-@\t\r", v[0]) != NULL;
-    if (!formula && !strpbrk(v, ",\"\r\n")) {
-        buf_adds(b, v);
-        return;
-    }
-    buf_addc(b, '"');
-    if (formula)
-        buf_addc(b, '\'');
-    for (const char *p = v; *p; p++) {
-        if (*p == '"')
-            buf_addc(b, '"');
-        buf_addc(b, *p);
-    }
-    buf_addc(b, '"');
-}
-
 static const char *yes_no(int v)
 {
     return v < 0 ? NULL : v ? "yes" : "no";
@@ -284,7 +261,7 @@ static void export_row(void *ctx, const struct case_export_row *c)
         yes_no(c->satisfied),
         rating};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        csv_field(&x->out, fields[i], i == 0);
+        csv_write_field(&x->out, fields[i], i == 0);
     buf_adds(&x->out, "\r\n");
 }
 

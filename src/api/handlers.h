@@ -45,6 +45,9 @@ void h_case_counts(struct request *r);
 void h_case_changes(struct request *r);
 void h_cases_csv(struct request *r);
 void h_office_stats(struct request *r);
+void h_stats(struct request *r);
+void h_stats_quotes(struct request *r);
+void h_stats_dictionary(struct request *r);
 void h_templates(struct request *r);
 
 /* administration: offices, staff, audit (admin.c); catalogue, deadlines, holidays, routing,

@@ -1,5 +1,6 @@
 /* Public reads: the gazetteer's areas, the services catalogue and the offices that cover a
- * place. No account needed; nothing personal here. */
+ * place. No account needed; nothing personal here. They read through r->read_store: the
+ * read replica when `serve --db-read` names one. */
 #include <string.h>
 
 #include "api/handlers.h"
@@ -70,7 +71,7 @@ static bool area_param(struct request *r, const char *name, bool required, const
         return false;
     }
     struct area area;
-    int rc = store_area_get(r->store, r->arena, *out, &area);
+    int rc = store_area_get(r->read_store, r->arena, *out, &area);
     if (rc == STORE_NOT_FOUND)
         reply_error(r, ERR_UNKNOWN_AREA, name);
     else if (rc != STORE_OK)
@@ -96,7 +97,7 @@ static void search_areas(struct request *r, const char *q)
         return;
     }
     struct area_list l;
-    int rc = geo_search(r->store, r->arena, q, level, within, GEO_SEARCH_LIMIT, &l);
+    int rc = geo_search(r->read_store, r->arena, q, level, within, GEO_SEARCH_LIMIT, &l);
     if (rc != STORE_OK)
         reply_store_error(r, rc);
     else
@@ -120,7 +121,7 @@ void h_areas(struct request *r)
     if (!area_param(r, "parent", false, &parent))
         return;
     struct area_list l;
-    int rc = store_area_children(r->store, r->arena, parent, &l);
+    int rc = store_area_children(r->read_store, r->arena, parent, &l);
     if (rc != STORE_OK)
         reply_store_error(r, rc);
     else
@@ -132,7 +133,8 @@ void h_area(struct request *r)
 {
     const char *code = r->params[0];
     struct area a;
-    int rc = geo_code_valid(code) ? store_area_get(r->store, r->arena, code, &a) : STORE_NOT_FOUND;
+    int rc =
+        geo_code_valid(code) ? store_area_get(r->read_store, r->arena, code, &a) : STORE_NOT_FOUND;
     if (rc != STORE_OK)
         reply_store_error(r, rc);
     else
@@ -145,7 +147,7 @@ void h_services(struct request *r)
     if (!area_param(r, "area", false, &area))
         return;
     struct service_list l;
-    int rc = catalogue_for_area(r->store, r->arena, area, &l);
+    int rc = catalogue_for_area(r->read_store, r->arena, area, &l);
     if (rc != STORE_OK) {
         reply_store_error(r, rc);
         return;
@@ -162,7 +164,7 @@ void h_offices(struct request *r)
     if (!area_param(r, "area", true, &area))
         return;
     struct office_list l;
-    int rc = offices_covering(r->store, r->arena, area, &l);
+    int rc = offices_covering(r->read_store, r->arena, area, &l);
     if (rc != STORE_OK) {
         reply_store_error(r, rc);
         return;

@@ -208,6 +208,7 @@ json_t *view_case_staff(struct request *r, const struct case_row *c, const struc
     json_object_set_new(j, "escalation_level", json_integer(c->escalation_level));
     json_object_set_new(j, "public_consent", json_boolean(c->public_consent));
     json_object_set_new(j, "public_approved", json_boolean(c->public_approved));
+    json_object_set_new(j, "overcharged", json_boolean(c->overcharged));
     json_object_set_new(j, "demographics",
                         json_pack("{s:s?,s:s?,s:o}", "sex", c->sex, "age_band", c->age_band,
                                   "disability",

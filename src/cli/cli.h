@@ -9,6 +9,9 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_seed(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #define DEFAULT_DATA_DIR OURVOICE_SOURCE_DIR "/data"
 #define DEFAULT_WEB_DIR  OURVOICE_SOURCE_DIR "/web"

@@ -21,6 +21,8 @@ static const char usage[] =
     "\n"
     "  --db FILE|URL     database (env OURVOICE_DB; required; run `ourvoice init` first)\n"
     "  --keys FILE       key file (env OURVOICE_KEYS; default DB.keys)\n"
+    "  --db-read URL     a read replica of the database for public reads and statistics\n"
+    "                    (env OURVOICE_DB_READ; default none: everything goes to --db)\n"
     "  --port N          TCP port, 0 for any free one (env OURVOICE_PORT; default 8080)\n"
     "  --bind ADDR       address to listen on (env OURVOICE_BIND; default 127.0.0.1)\n"
     "  --web DIR         web apps folder (env OURVOICE_WEB; default the source tree's web/)\n"
@@ -34,15 +36,22 @@ static const char usage[] =
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},       {"port", required_argument, NULL, 'p'},
-        {"bind", required_argument, NULL, 'b'},     {"web", required_argument, NULL, 'w'},
-        {"loops", required_argument, NULL, 'l'},    {"workers", required_argument, NULL, 'k'},
-        {"max-body", required_argument, NULL, 'm'}, {"test-hooks", no_argument, NULL, 't'},
-        {"quiet", no_argument, NULL, 'q'},          {"keys", required_argument, NULL, 'K'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+                                            {"port", required_argument, NULL, 'p'},
+                                            {"bind", required_argument, NULL, 'b'},
+                                            {"web", required_argument, NULL, 'w'},
+                                            {"loops", required_argument, NULL, 'l'},
+                                            {"workers", required_argument, NULL, 'k'},
+                                            {"max-body", required_argument, NULL, 'm'},
+                                            {"test-hooks", no_argument, NULL, 't'},
+                                            {"quiet", no_argument, NULL, 'q'},
+                                            {"keys", required_argument, NULL, 'K'},
+                                            {"db-read", required_argument, NULL, 'R'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     struct server_config cfg = {
         .db_url = opt_env("OURVOICE_DB", NULL),
+        .db_read_url = opt_env("OURVOICE_DB_READ", NULL),
         .bind = opt_env("OURVOICE_BIND", "127.0.0.1"),
         .web_dir = opt_env("OURVOICE_WEB", DEFAULT_WEB_DIR),
         .authenticate = api_authenticate,
@@ -86,6 +95,9 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'K':
             keys = optarg;
+            break;
+        case 'R':
+            cfg.db_read_url = optarg;
             break;
         case 'h':
             fputs(usage, stdout);

@@ -94,3 +94,27 @@ int csv_column(const struct csv_reader *r, const char *name)
     }
     return -1;
 }
+
+/* One RFC 4180 field. A value a spreadsheet would read as a formula (=, +, -, @, tab, CR
+ * first) is quoted and prefixed with an apostrophe. */
+void csv_write_field(struct buf *b, const char *v, bool first)
+{
+    if (!first)
+        buf_addc(b, ',');
+    if (!v || !*v)
+        return;
+    bool formula = strchr("=+-@\t\r", v[0]) != NULL;
+    if (!formula && !strpbrk(v, ",\"\r\n")) {
+        buf_adds(b, v);
+        return;
+    }
+    buf_addc(b, '"');
+    if (formula)
+        buf_addc(b, '\'');
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            buf_addc(b, '"');
+        buf_addc(b, *p);
+    }
+    buf_addc(b, '"');
+}

@@ -3,6 +3,7 @@
 #ifndef OURVOICE_CSV_H
 #define OURVOICE_CSV_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/buf.h"
@@ -27,5 +28,9 @@ int csv_next(struct csv_reader *r);
 
 /* Index of the header field named `name`, or -1. Call right after reading the header. */
 int csv_column(const struct csv_reader *r, const char *name);
+
+/* Appends one RFC 4180 field (a comma first unless `first`). A value a spreadsheet would
+ * read as a formula (=, +, -, @, tab, CR first) is quoted and prefixed with an apostrophe. */
+void csv_write_field(struct buf *b, const char *v, bool first);
 
 #endif

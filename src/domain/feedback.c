@@ -101,6 +101,8 @@ static int check_kind_rules(const struct feedback_input *in, struct submission *
         return problem(sub, "invalid_value", "sensitive");
     if (!complaint && in->bypass_office)
         return problem(sub, "invalid_value", "bypass_office");
+    if (!complaint && in->overcharged)
+        return problem(sub, "invalid_value", "overcharged");
     return STORE_OK;
 }
 
@@ -201,6 +203,7 @@ int feedback_prepare(struct store *s, struct arena *a, const struct feedback_inp
     c->sensitive = in->sensitive;
     c->bypass_office = in->bypass_office;
     c->public_consent = in->public_consent;
+    c->overcharged = in->overcharged;
     c->sex = in->sex;
     c->age_band = in->age_band;
     c->disability = in->disability;

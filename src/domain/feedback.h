@@ -28,6 +28,7 @@ struct feedback_input {
     const char *kind, *area_code, *service_code, *text, *language, *made_at;
     int scores[FEEDBACK_CRITERIA]; /* 0: not given */
     bool sensitive, bypass_office, public_consent;
+    bool overcharged; /* complaints: charged above the official fee */
     const char *phone, *email, *telegram, *name;
     bool share_identity;
     const char *sex, *age_band;

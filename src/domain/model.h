@@ -81,6 +81,7 @@ struct case_row {
     int64_t office_id, origin_office_id, ccwc_office_id; /* 0: none */
     const char *area_code, *service_code, *text, *language, *scores;
     bool sensitive, bypass_office, public_consent, public_approved;
+    bool overcharged; /* a complaint: charged above the official fee */
     const char *sex, *age_band;
     int disability; /* -1 not said, 0 no, 1 yes */
     unsigned char receipt_hash[HASH_BYTES];
@@ -302,6 +303,71 @@ struct audit_view {
 
 struct audit_view_list {
     struct audit_view *items;
+    size_t count;
+};
+
+/* Public statistics read from the roll-up tables (docs/statistics.md). */
+enum stats_counter {
+    SC_CASES, SC_COMPLAINT, SC_SUPPORT, SC_INFORMATION, SC_EVALUATION, SC_OPEN, SC_TO_ANSWER,
+    SC_RESPONDED, SC_ACKNOWLEDGED, SC_ANSWERED, SC_ANSWERED_IN_TIME, SC_RATED, SC_SATISFIED,
+    SC_RATING_N, SC_RATING_SUM, SC_OVERCHARGED,
+    STATS_COUNTERS
+};
+
+/* What the rows are grouped by: nothing, the breakdown's value, the scope (the areas of a
+ * map) or the month. */
+enum stats_group { STATS_BY_NOTHING, STATS_BY_VALUE, STATS_BY_SCOPE, STATS_BY_MONTH };
+
+struct stats_query {
+    const char *const *scopes; /* "" nation, an area code, or "office:ID" */
+    size_t scope_count;
+    const char *dim;                   /* "all", "kind", "status", "sex", … */
+    const char *from_month, *to_month; /* "YYYY-MM", both included */
+    enum stats_group group;
+};
+
+enum stats_measure { STATS_ACKNOWLEDGE, STATS_ANSWER };
+
+struct stats_sums {
+    const char *key; /* the group ("" when not grouped) */
+    long long count[STATS_COUNTERS];
+};
+
+struct stats_delay {
+    const char *key;
+    enum stats_measure measure;
+    int days;
+    long long n;
+};
+
+struct stats_score {
+    const char *key, *criterion;
+    long long n, sum;
+};
+
+struct stats_raw {
+    struct stats_sums *sums;
+    size_t sums_count;
+    struct stats_delay *delays;
+    size_t delays_count;
+    struct stats_score *scores;
+    size_t scores_count;
+};
+
+/* Published quotations: cases whose citizen consented and whose text staff approved. */
+struct stats_quote_query {
+    const char *area_prefix; /* "" nation; ignored when office_id is set */
+    int64_t office_id;
+    const char *from, *to; /* RFC 3339 UTC, [from, to) */
+    size_t limit;
+};
+
+struct stats_quote {
+    const char *kind, *service_code, *created_at, *text;
+};
+
+struct stats_quote_list {
+    struct stats_quote *items;
     size_t count;
 };
 

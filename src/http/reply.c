@@ -121,7 +121,7 @@ void reply_send(struct request *r, int status, const char *content_type, const v
 
 void reply_json(struct request *r, int status, json_t *doc)
 {
-    char *text = json_dumps(doc, JSON_COMPACT);
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(doc);
     if (!text) {
         reply_send(

@@ -26,7 +26,9 @@ struct request {
     struct evhttp_request *ev;
     struct arena *arena;
     struct loop *loop;
-    struct store *store; /* the loop's connection */
+    struct store *store;      /* the loop's connection: writes and anything read back */
+    struct store *read_store; /* public reads and statistics: the loop's connection to
+                                 the read replica (--db-read), else the same as store */
     const struct route *route;
     const char *path; /* decoded path, no query */
     const char *params[REQUEST_MAX_PARAMS];

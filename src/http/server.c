@@ -43,6 +43,7 @@ struct loop {
     struct evhttp *http;
     struct evhttp_bound_socket *bound;
     struct store *store;
+    struct store *read_store; /* --db-read's connection, or NULL */
     struct event *stop_event, *drain_timer;
     int in_flight; /* requests not yet written out; touched only on this loop's thread */
     uint64_t drain_deadline_ns;
@@ -370,6 +371,7 @@ static void dispatch(struct evhttp_request *ev, void *arg)
     r->arena = a;
     r->loop = loop;
     r->store = loop->store;
+    r->read_store = loop->read_store ? loop->read_store : loop->store;
     r->started_ns = clock_mono_ns();
     r->lang = language_of(ev);
     r->holds = 1;
@@ -470,7 +472,9 @@ static int loop_init(struct server *srv, struct loop *loop, struct sockaddr_stor
         log_error("start_failed", "reason=\"cannot create an event loop\"");
         return -1;
     }
-    if (store_open(srv->cfg->db_url, &loop->store, &err) != STORE_OK) {
+    if (store_open(srv->cfg->db_url, &loop->store, &err) != STORE_OK ||
+        (srv->cfg->db_read_url &&
+         store_open(srv->cfg->db_read_url, &loop->read_store, &err) != STORE_OK)) {
         log_error("start_failed", "reason=\"%s\"", err);
         return -1;
     }
@@ -513,6 +517,7 @@ static void loop_release(struct loop *loop)
     if (loop->base)
         event_base_free(loop->base);
     store_close(loop->store);
+    store_close(loop->read_store);
 }
 
 static int cores(void)

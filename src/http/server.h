@@ -13,6 +13,7 @@
 
 struct server_config {
     const char *db_url;
+    const char *db_read_url; /* a read replica for public reads and statistics; NULL: none */
     const char *bind;
     int port; /* 0: any free port (printed on stdout) */
     const char *web_dir;

@@ -436,6 +436,11 @@ static const struct store_ops sqlite_ops = {
     .routing_rules_all = sqa_routing_rules_all,
     .routing_rule_put = sqa_routing_rule_put,
     .audit_search = sqa_audit_search,
+    .stats_read = sqs_stats_read,
+    .stats_quotes = sqs_stats_quotes,
+    .stats_rebuild = sqs_stats_rebuild,
+    .stats_pause = sqs_stats_pause,
+    .stats_check = sqs_stats_check,
 };
 
 int sqlite_store_open(const char *path, struct store **out, const char **err);

@@ -100,7 +100,7 @@ int sqc_holidays_all(struct store *base, struct arena *a, const char ***dates, s
     " public_approved, sex, age_band, disability, receipt_hash, contact_sealed, name_sealed,"      \
     " assigned_to, escalation_level, made_at, created_at, updated_at, acknowledged_at,"            \
     " answered_at, closed_at, due_acknowledge, due_answer, breached, satisfied, rating,"           \
-    " rating_comment"
+    " rating_comment, overcharged"
 
 static void read_case(sqlite3_stmt *st, struct arena *a, void *item)
 {
@@ -146,12 +146,13 @@ static void read_case(sqlite3_stmt *st, struct arena *a, void *item)
     c->satisfied = sqlite3_column_type(st, 33) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 33);
     c->rating = sqlite3_column_int(st, 34);
     c->rating_comment = sq_col_text(st, 35, a);
+    c->overcharged = sqlite3_column_int(st, 36) != 0;
 }
 
 static const char sql_case_insert[] =
     "INSERT INTO cases (" CASE_COLS ") VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
     " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-    " ?29, ?30, ?31, ?32, ?33, ?34, ?35)";
+    " ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)";
 
 static const char sql_case_update[] =
     "UPDATE cases SET status = ?2, office_id = ?3, ccwc_office_id = ?4, public_approved = ?5,"
@@ -208,6 +209,7 @@ int sqc_case_insert(struct store *base, struct case_row *c)
     bind_optional_int(st, 33, c->satisfied, -1);
     bind_optional_int(st, 34, c->rating, 0);
     sq_bind_text(st, 35, c->rating_comment);
+    sqlite3_bind_int(st, 36, c->overcharged);
     int rc = sq_run(s, st, "case_insert");
     if (rc == STORE_OK)
         c->id = sqlite3_last_insert_rowid(s->db);

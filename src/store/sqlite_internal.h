@@ -7,7 +7,7 @@
 
 #include "store/store.h"
 
-#define SQ_MAX_STATEMENTS 160
+#define SQ_MAX_STATEMENTS 224
 
 struct sqlite_store {
     struct store base;
@@ -143,5 +143,14 @@ int sqa_routing_rules_all(struct store *base, struct arena *a, struct routing_ru
 int sqa_routing_rule_put(struct store *base, const struct routing_rule *rule);
 int sqa_audit_search(struct store *base, struct arena *a, const struct audit_filter *f,
                      struct audit_view_list *out);
+
+/* operations defined in sqlite_stats.c */
+int sqs_stats_read(struct store *base, struct arena *a, const struct stats_query *q,
+                   struct stats_raw *out);
+int sqs_stats_quotes(struct store *base, struct arena *a, const struct stats_quote_query *q,
+                     struct stats_quote_list *out);
+int sqs_stats_rebuild(struct store *base);
+int sqs_stats_pause(struct store *base, bool paused);
+int sqs_stats_check(struct store *base, long long *differences);
 
 #endif

@@ -473,3 +473,30 @@ int store_audit_search(struct store *s, struct arena *a, const struct audit_filt
 {
     return counted(s->ops->audit_search(s, a, f, out));
 }
+
+int store_stats_read(struct store *s, struct arena *a, const struct stats_query *q,
+                     struct stats_raw *out)
+{
+    return counted(s->ops->stats_read(s, a, q, out));
+}
+
+int store_stats_quotes(struct store *s, struct arena *a, const struct stats_quote_query *q,
+                       struct stats_quote_list *out)
+{
+    return counted(s->ops->stats_quotes(s, a, q, out));
+}
+
+int store_stats_rebuild(struct store *s)
+{
+    return counted(s->ops->stats_rebuild(s));
+}
+
+int store_stats_check(struct store *s, long long *differences)
+{
+    return counted(s->ops->stats_check(s, differences));
+}
+
+int store_stats_pause(struct store *s, bool paused)
+{
+    return counted(s->ops->stats_pause(s, paused));
+}

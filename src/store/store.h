@@ -160,6 +160,18 @@ struct store_ops {
     int (*routing_rule_put)(struct store *s, const struct routing_rule *rule);
     int (*audit_search)(struct store *s, struct arena *a, const struct audit_filter *f,
                         struct audit_view_list *out);
+
+    /* public statistics (sqlite_stats.c): the roll-up rows of a query, summed per group */
+    int (*stats_read)(struct store *s, struct arena *a, const struct stats_query *q,
+                      struct stats_raw *out);
+    int (*stats_quotes)(struct store *s, struct arena *a, const struct stats_quote_query *q,
+                        struct stats_quote_list *out);
+    /* refills the roll-up tables from the cases */
+    int (*stats_rebuild)(struct store *s);
+    /* paused: changes to cases leave the roll-ups alone (bulk loads, then a rebuild) */
+    int (*stats_pause)(struct store *s, bool paused);
+    /* how many roll-up rows differ from a full recount (0: all equal) */
+    int (*stats_check)(struct store *s, long long *differences);
 };
 
 struct store {
@@ -279,6 +291,14 @@ int store_routing_rules_all(struct store *s, struct arena *a, struct routing_rul
 int store_routing_rule_put(struct store *s, const struct routing_rule *rule);
 int store_audit_search(struct store *s, struct arena *a, const struct audit_filter *f,
                        struct audit_view_list *out);
+
+int store_stats_read(struct store *s, struct arena *a, const struct stats_query *q,
+                     struct stats_raw *out);
+int store_stats_quotes(struct store *s, struct arena *a, const struct stats_quote_query *q,
+                       struct stats_quote_list *out);
+int store_stats_rebuild(struct store *s);
+int store_stats_pause(struct store *s, bool paused);
+int store_stats_check(struct store *s, long long *differences);
 
 /* Counts failed store calls since start (for /metrics). */
 unsigned long long store_error_count(void);
