@@ -53,9 +53,14 @@ deps:
 deps-test:
 	@tools/install-deps.sh --test
 
+# A new demo database also gets DEMO_CASES synthetic cases, so the public dashboard has
+# figures to show (docs/statistics.md).
+DEMO_CASES ?= 5000
+
 demo-db: build
 	@mkdir -p $(dir $(DB))
-	@if [ ! -f $(DB) ]; then $(BUILD)/ourvoice init --db $(DB) --demo; \
+	@if [ ! -f $(DB) ]; then $(BUILD)/ourvoice init --db $(DB) --demo && \
+	   $(BUILD)/ourvoice seed --db $(DB) --synthetic $(DEMO_CASES); \
 	 else $(BUILD)/ourvoice init --db $(DB) --demo >/dev/null; fi
 
 run: deps

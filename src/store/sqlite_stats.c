@@ -1,6 +1,7 @@
 /* Public statistics on SQLite: sums of roll-up rows (stats_cells, stats_delays,
  * stats_scores; kept by the triggers of migration 0005), the published quotations, and the
- * rebuild and recount check of the roll-ups from the view case_stat_rows. */
+ * recount check of the roll-ups against the view case_stat_rows (the rebuild is in
+ * sqlite_rollup.c). */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,34 +153,18 @@ int sqs_stats_quotes(struct store *base, struct arena *a, const struct stats_quo
     " sum(rating_sum), sum(overcharged) FROM case_stat_rows GROUP BY 1, 2, 3, 4"
 #define DELAYS_RECOUNT                                                                             \
     "SELECT scope, dim, value, month, 'acknowledge', acknowledge_days, count(*)"                   \
-    " FROM case_stat_rows WHERE dim <> 'status' AND acknowledge_days IS NOT NULL"                  \
+    " FROM case_stat_rows WHERE dim IN ('all', 'kind', 'sex', 'office') AND acknowledge_days IS "  \
+    "NOT NULL"                                                                                     \
     " GROUP BY 1, 2, 3, 4, 6 UNION ALL"                                                            \
     " SELECT scope, dim, value, month, 'answer', answer_days, count(*)"                            \
-    " FROM case_stat_rows WHERE dim <> 'status' AND answer_days IS NOT NULL"                       \
+    " FROM case_stat_rows WHERE dim IN ('all', 'kind', 'sex', 'office') AND answer_days IS NOT "   \
+    "NULL"                                                                                         \
     " GROUP BY 1, 2, 3, 4, 6"
 #define SCORES_RECOUNT                                                                             \
     "SELECT r.scope, r.dim, r.value, r.month, j.key, count(*), sum(j.value)"                       \
-    " FROM case_stat_rows r, json_each(r.scores) j WHERE r.dim <> 'status'"                        \
+    " FROM case_stat_rows r, json_each(r.scores) j WHERE r.dim IN ('all', 'kind', 'sex', "         \
+    "'office')"                                                                                    \
     " GROUP BY 1, 2, 3, 4, 5"
-
-int sqs_stats_rebuild(struct store *base)
-{
-    struct sqlite_store *s = sq_impl(base);
-    static const char *const steps[] = {
-        "DELETE FROM stats_cells",
-        "DELETE FROM stats_delays",
-        "DELETE FROM stats_scores",
-        "INSERT INTO stats_cells " CELLS_RECOUNT,
-        "INSERT INTO stats_delays SELECT * FROM (" DELAYS_RECOUNT ")",
-        "INSERT INTO stats_scores " SCORES_RECOUNT,
-    };
-    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
-        int rc = sq_exec(s, steps[i]);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    return STORE_OK;
-}
 
 static const char sql_pause[] = "UPDATE stats_control SET paused = ?1";
 

@@ -4,10 +4,13 @@
 // hidden too. Then the roll-ups against a full recount after a random run of submissions
 // and state changes (`ourvoice stats check`).
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  expectError, getJson, ourvoice, parseCsv, servicesAt, setClock, signIn, startServer,
+  expectError, getJson, ourvoice, parseCsv, serveDatabase, servicesAt, setClock, signIn, startServer,
   submitFeedback, track, trackSession,
 } from './harness.mjs';
 
@@ -274,6 +277,37 @@ describe('roll-ups equal a full recount', () => {
           assert.match(out.stdout, /statistics agree: 0 roll-up rows differ/);
         },
       });
+    }
+  });
+});
+
+describe('synthetic cases', () => {
+  test('seed spreads cases over the country; its rebuild equals the recount', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ourvoice-seed-'));
+    try {
+      const db = path.join(dir, 's.db');
+      await ourvoice(['init', '--db', db, '--demo']);
+      const seeded = await ourvoice(['seed', '--db', db, '--synthetic', '400', '--seed', '3']);
+      assert.match(seeded.stdout, /^400 synthetic cases added/m);
+      assert.match((await ourvoice(['stats', 'check', '--db', db])).stdout, /statistics agree/);
+      assert.match((await ourvoice(['stats', 'rebuild', '--db', db])).stdout, /rebuilt/);
+      assert.match((await ourvoice(['stats', 'check', '--db', db])).stdout, /statistics agree/);
+      const s = await serveDatabase(db);
+      try {
+        const since = new Date(Date.now() - 30 * 31 * DAY * 1000).toISOString().slice(0, 7);
+        const nation = await getJson(s.url, `/api/v1/stats?by=area&from=${since}`);
+        assert.equal(nation.total.cases, 400);
+        assert.ok(nation.rows.filter((r) => r.cases === null || r.cases > 0).length >= 15,
+          'cases in most provinces');
+        const kinds = await getJson(s.url, `/api/v1/stats?by=kind&from=${since}`);
+        assert.equal(kinds.rows.length, 4);
+        assert.ok(nation.total.response_rate > 0 && nation.total.response_rate < 1);
+      } finally {
+        await s.stop();
+      }
+      await assert.rejects(ourvoice(['seed', '--db', db, '--synthetic', 'many']), /--synthetic/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

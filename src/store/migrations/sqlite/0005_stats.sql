@@ -92,7 +92,8 @@ CREATE TABLE stats_cells (
     PRIMARY KEY (scope, dim, value, month)
 ) WITHOUT ROWID;
 
--- Histograms of whole days to acknowledge / to answer (not kept by status).
+-- Histograms of whole days to acknowledge / to answer, for the breakdowns all, kind, sex
+-- and office only (kept small: a national database holds millions of roll-up rows).
 CREATE TABLE stats_delays (
     scope   TEXT NOT NULL,
     dim     TEXT NOT NULL,
@@ -104,7 +105,7 @@ CREATE TABLE stats_delays (
     PRIMARY KEY (scope, dim, value, month, measure, days)
 ) WITHOUT ROWID;
 
--- Evaluation scores per criterion (not kept by status).
+-- Evaluation scores per criterion, for the breakdowns all, kind, sex and office only.
 CREATE TABLE stats_scores (
     scope     TEXT NOT NULL,
     dim       TEXT NOT NULL,
@@ -139,16 +140,16 @@ CREATE TRIGGER stats_pending_add AFTER INSERT ON stats_pending BEGIN
         overcharged = overcharged + excluded.overcharged;
     INSERT INTO stats_delays
     SELECT scope, dim, value, month, 'acknowledge', acknowledge_days, 1 FROM case_stat_rows
-    WHERE case_id = new.case_id AND dim <> 'status' AND acknowledge_days IS NOT NULL
+    WHERE case_id = new.case_id AND dim IN ('all', 'kind', 'sex', 'office') AND acknowledge_days IS NOT NULL
     ON CONFLICT DO UPDATE SET n = n + 1;
     INSERT INTO stats_delays
     SELECT scope, dim, value, month, 'answer', answer_days, 1 FROM case_stat_rows
-    WHERE case_id = new.case_id AND dim <> 'status' AND answer_days IS NOT NULL
+    WHERE case_id = new.case_id AND dim IN ('all', 'kind', 'sex', 'office') AND answer_days IS NOT NULL
     ON CONFLICT DO UPDATE SET n = n + 1;
     INSERT INTO stats_scores
     SELECT r.scope, r.dim, r.value, r.month, j.key, 1, j.value
     FROM case_stat_rows r, json_each(r.scores) j
-    WHERE r.case_id = new.case_id AND r.dim <> 'status'
+    WHERE r.case_id = new.case_id AND r.dim IN ('all', 'kind', 'sex', 'office')
     ON CONFLICT DO UPDATE SET n = n + 1, sum = sum + excluded.sum;
     DELETE FROM stats_pending WHERE case_id = new.case_id;
 END;
@@ -193,17 +194,17 @@ BEGIN
     UPDATE stats_delays SET n = n - 1
     FROM (SELECT scope, dim, value, month, 'acknowledge' AS measure, acknowledge_days AS days
           FROM case_stat_rows
-          WHERE case_id = old.id AND dim <> 'status' AND acknowledge_days IS NOT NULL
+          WHERE case_id = old.id AND dim IN ('all', 'kind', 'sex', 'office') AND acknowledge_days IS NOT NULL
           UNION ALL
           SELECT scope, dim, value, month, 'answer', answer_days FROM case_stat_rows
-          WHERE case_id = old.id AND dim <> 'status' AND answer_days IS NOT NULL) AS r
+          WHERE case_id = old.id AND dim IN ('all', 'kind', 'sex', 'office') AND answer_days IS NOT NULL) AS r
     WHERE stats_delays.scope = r.scope AND stats_delays.dim = r.dim
       AND stats_delays.value = r.value AND stats_delays.month = r.month
       AND stats_delays.measure = r.measure AND stats_delays.days = r.days;
     UPDATE stats_scores SET n = n - 1, sum = stats_scores.sum - r.score
     FROM (SELECT c.scope, c.dim, c.value, c.month, j.key AS criterion, j.value AS score
           FROM case_stat_rows c, json_each(c.scores) j
-          WHERE c.case_id = old.id AND c.dim <> 'status') AS r
+          WHERE c.case_id = old.id AND c.dim IN ('all', 'kind', 'sex', 'office')) AS r
     WHERE stats_scores.scope = r.scope AND stats_scores.dim = r.dim
       AND stats_scores.value = r.value AND stats_scores.month = r.month
       AND stats_scores.criterion = r.criterion;

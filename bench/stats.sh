@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Statistics at national scale (docs/statistics.md): for each size in STATS_SIZES it makes
+# (once, kept in STATS_BENCH_DIR) a database of that many synthetic cases with
+# `ourvoice seed`, then measures national, province and office statistics queries with wrk
+# (p50/p99, requests/s) and reports the database size. Target: p99 < 50 ms at 10 million.
+#
+#   bench/stats.sh                                   (run by bench/run.sh)
+#   STATS_SIZES="100000" STATS_DURATION=5s bench/stats.sh
+#
+# Writes bench/RESULTS.md: only the section between <!-- stats:start --> and
+# <!-- stats:end -->. Seeding 10 million cases takes the better part of an hour on two cores;
+# the databases are kept (delete STATS_BENCH_DIR to start again).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BIN="${OURVOICE_BIN:-$ROOT/build/ourvoice}"
+RESULTS="$ROOT/bench/RESULTS.md"
+DIR="${STATS_BENCH_DIR:-$ROOT/var/bench}"
+SIZES="${STATS_SIZES:-1000000 10000000}"
+DURATION="${STATS_DURATION:-10s}"
+CONNECTIONS="${STATS_CONNECTIONS:-8}"
+TARGET_P99_MS=50
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$BIN" ] || die "$BIN not found; build first (ninja -C build)"
+command -v wrk >/dev/null || die "wrk is missing (tools/install-deps.sh --bench installs it)"
+mkdir -p "$DIR"
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/ourvoice-stats.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+  [ -z "$SERVER_PID" ] || { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; }
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# make_db N: the database of N synthetic cases, made once; prints its path.
+make_db() {
+  local n="$1" db="$DIR/stats-$1.db"
+  if [ ! -f "$db.done" ]; then
+    rm -f "$db" "$db-wal" "$db-shm" "$db.keys"
+    "$BIN" init --db "$db" --demo >/dev/null
+    local t0=$SECONDS
+    echo "bench: seeding $n synthetic cases into $db" >&2
+    "$BIN" seed --db "$db" --synthetic "$n" --seed 7 >&2
+    echo "$((SECONDS - t0))" >"$db.done"
+  fi
+  echo "$db"
+}
+
+ms() { # wrk latency text (812.00us, 1.23ms, 2.00s) → ms
+  awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; printf "%.2f", n }'
+}
+
+# measure NAME URL → a table row
+measure() {
+  local name="$1" url="$2" out="$TMP/wrk.txt"
+  curl -fsS -o /dev/null "$url" || die "GET $url failed"
+  wrk -t2 -c"$CONNECTIONS" -d2s "$url" >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$out"
+  local rps p50 p99 bad
+  rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
+  p50="$(awk '/Latency Distribution/ { d = 1; next } d && $1 == "50%" { print $2; exit }' "$out")"
+  p99="$(awk '/Latency Distribution/ { d = 1; next } d && $1 == "99%" { print $2; exit }' "$out")"
+  bad="$(awk -F': *' '/Non-2xx/ { print $2 }' "$out")"
+  [ -n "$p99" ] || { cat "$out" >&2; die "cannot read wrk's output for $name"; }
+  echo "| $name | $(ms "$p50") | $(ms "$p99") | $rps |${bad:+ $bad non-2xx}"
+}
+
+rows=""
+for n in $SIZES; do
+  db="$(make_db "$n")"
+  seed_s="$(cat "$db.done")"
+  size_mb="$(du -cm "$db" "$db-wal" 2>/dev/null | awk 'END { print $1 }')"
+  rollup_rows="$(sqlite3 "$db" 'SELECT (SELECT count(*) FROM stats_cells) + (SELECT count(*) FROM stats_delays) + (SELECT count(*) FROM stats_scores)')"
+  : >"$TMP/serve.out"
+  "$BIN" serve --db "$db" --port 0 --quiet >"$TMP/serve.out" 2>"$TMP/serve.log" &
+  SERVER_PID=$!
+  url=""
+  for _ in $(seq 150); do
+    url="$(sed -n 's|^listening on \(http://[^ ]*\)$|\1|p' "$TMP/serve.out")"
+    [ -n "$url" ] && break
+    sleep 0.2
+  done
+  [ -n "$url" ] || die "ourvoice serve did not start: $(tail -n 5 "$TMP/serve.log")"
+  office="$(sqlite3 "$db" "SELECT id FROM offices WHERE code = 'OWSO-1201'")"
+  rows+="
+**$n cases** — database $size_mb MB ($rollup_rows roll-up rows), seeded in ${seed_s} s
+
+| query | p50 ms | p99 ms | requests/s |
+|---|---:|---:|---:|
+$(measure "nation, headline" "$url/api/v1/stats")
+$(measure "nation, by province (the map)" "$url/api/v1/stats?by=area")
+$(measure "nation, by month" "$url/api/v1/stats?by=month")
+$(measure "nation, by service" "$url/api/v1/stats?by=service")
+$(measure "nation, by office (2,100 offices)" "$url/api/v1/stats?by=office")
+$(measure "province 12, by district" "$url/api/v1/stats?area=12&by=area")
+$(measure "province 12, by sex" "$url/api/v1/stats?area=12&by=sex")
+$(measure "office scorecard, by sex" "$url/api/v1/stats?office=$office&by=sex")
+"
+  kill "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+done
+
+section="<!-- stats:start -->
+## Statistics at national scale
+
+$(date -u '+%Y-%m-%d %H:%M UTC') · $(nproc) CPUs · \`wrk -t2 -c$CONNECTIONS -d$DURATION --latency\` on
+loopback after a 2 s warm-up, one query at a time · synthetic cases from \`ourvoice seed\`
+over 24 months and the real gazetteer · target: p99 < $TARGET_P99_MS ms at 10 million cases.
+$rows<!-- stats:end -->"
+echo "$section"
+
+python3 - "$RESULTS" "$section" <<'EOF'
+import re, sys
+path, section = sys.argv[1], sys.argv[2]
+try:
+    text = open(path, encoding='utf-8').read()
+except FileNotFoundError:
+    text = '# Benchmark results\n'
+pattern = re.compile(r'<!-- stats:start -->.*?<!-- stats:end -->', re.S)
+text = pattern.sub(lambda m: section, text) if pattern.search(text) else text.rstrip('\n') + '\n\n' + section + '\n'
+open(path, 'w', encoding='utf-8').write(text)
+EOF
+echo "bench: wrote $RESULTS" >&2
