@@ -361,5 +361,8 @@ echo "bench: wrote $RESULTS" >&2
 # The feedback benchmark (submissions, writes, receipts, inbox) writes its own section.
 "$ROOT/bench/feedback.sh"
 
+# The same submissions and inbox on PostgreSQL, one node and three behind nginx.
+"$ROOT/bench/postgres.sh"
+
 # The citizen app's first-visit budget on an emulated slow phone writes its own section.
 "$ROOT/bench/citizen_budget.sh"

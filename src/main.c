@@ -14,6 +14,7 @@ static const char usage[] =
     "  serve    serve the web apps and the HTTP API\n"
     "  user     add, list, disable, enable and reset staff accounts\n"
     "  audit    verify the audit log's hash chain\n"
+    "  migrate-store  move a SQLite database into PostgreSQL and compare them\n"
     "  stats    rebuild or check the statistics roll-ups\n"
     "  seed     add synthetic cases (demos and benchmarks)\n"
     "  report   print a dialogue report to PDF\n"
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
         return cmd_user(argc - 1, argv + 1);
     if (strcmp(cmd, "audit") == 0)
         return cmd_audit(argc - 1, argv + 1);
+    if (strcmp(cmd, "migrate-store") == 0)
+        return cmd_migrate_store(argc - 1, argv + 1);
     if (strcmp(cmd, "stats") == 0)
         return cmd_stats(argc - 1, argv + 1);
     if (strcmp(cmd, "seed") == 0)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite — C unit tests (normal and ASan+UBSan builds), the API tests
-# against a real server (both builds), and the browser tests — and ends with one line:
-# "N passed, N failed". Exits non-zero if anything failed. Artifacts go to artifacts/.
+# against a real server (both builds on SQLite, the normal build again on PostgreSQL), the
+# cluster tests (tests/cluster/: a read replica, several nodes behind nginx, migrate-store)
+# and the browser tests — and ends with one line: "N passed, N failed". Exits non-zero if
+# anything failed. Artifacts go to artifacts/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
@@ -54,6 +56,32 @@ for build in build build-asan; do
   count_node "$log"
   grep -q '^# pass ' "$log" || { echo "   the API suite did not run"; failed=$((failed + 1)); }
 done
+
+# PostgreSQL: a throwaway cluster with a streaming replica (tools/pg-cluster.sh), removed at
+# the end; the API suite once more on it, then the cluster tests.
+export OURVOICE_PG_DIR="${TMPDIR:-/tmp}/ourvoice-pg-test.$$"
+trap 'tools/pg-cluster.sh stop >/dev/null 2>&1 || true' EXIT
+echo "== PostgreSQL cluster (tools/pg-cluster.sh start --replica)"
+if pg_url=$(tools/pg-cluster.sh start --replica 2>artifacts/pg-cluster.log); then
+  echo "== API tests on PostgreSQL (build)"
+  log="artifacts/api-postgres.tap"
+  OURVOICE_TEST_DB_URL="$pg_url" OURVOICE_BIN="$PWD/build/ourvoice" \
+    node --test --test-reporter=tap tests/api/ >"$log" 2>&1
+  grep -E '^not ok' "$log" || true
+  count_node "$log"
+  grep -q '^# pass ' "$log" || { echo "   the API suite did not run"; failed=$((failed + 1)); }
+
+  echo "== cluster tests (replica, nodes behind nginx, migrate-store, deployment files)"
+  log="artifacts/cluster.tap"
+  OURVOICE_BIN="$PWD/build/ourvoice" node --test --test-concurrency=1 --test-reporter=tap \
+    tests/cluster/ >"$log" 2>&1
+  grep -E '^not ok' "$log" || true
+  count_node "$log"
+  grep -q '^# pass ' "$log" || { echo "   the cluster tests did not run"; failed=$((failed + 1)); }
+else
+  echo "   FAILED: the cluster did not start (artifacts/pg-cluster.log)"
+  failed=$((failed + 1))
+fi
 
 if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   echo "== browser tests"

@@ -10,7 +10,7 @@ build_pkgs=(build-essential meson ninja-build pkg-config python3 libevent-dev li
   libsqlite3-dev libpq-dev libsodium-dev liboath-dev libcurl4-openssl-dev zlib1g-dev libunistring-dev
   libqrencode-dev sqlite3 ca-certificates)
 test_pkgs=(libcmocka-dev clang-format nodejs npm chromium fonts-khmeros fonts-noto-core
-  postgresql nginx-light curl poppler-utils python3-pil)
+  postgresql postgresql-contrib nginx-light curl poppler-utils python3-pil)
 bench_pkgs=(wrk nginx-light procps)
 # libclang-rt-14-dev (libFuzzer, ASan, UBSan) is only a Recommends of clang-14
 fuzz_pkgs=(clang libclang-rt-14-dev)

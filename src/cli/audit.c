@@ -42,7 +42,7 @@ int cmd_audit(int argc, char **argv)
     struct store *s;
     const char *err = NULL;
     if (store_open(db, &s, &err) != STORE_OK)
-        return opt_fail(err, db), 1;
+        return opt_fail(err, opt_db_shown(db)), 1;
     struct audit_report report;
     int rc = audit_verify(s, &report);
     store_close(s);

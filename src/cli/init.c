@@ -120,7 +120,7 @@ int cmd_init(int argc, char **argv)
         return opt_fail(err, NULL), 1;
     struct store *s;
     if (store_open(db, &s, &err) != STORE_OK)
-        return opt_fail(err, db), 1;
+        return opt_fail(err, opt_db_shown(db)), 1;
     int from, to, rc = store_migrate(s, &from, &to);
     struct load_counts n = {0};
     if (rc == STORE_OK)
@@ -136,7 +136,7 @@ int cmd_init(int argc, char **argv)
         store_close(s);
         return 1;
     }
-    printf("database %s: schema version %d (was %d)\n", db, to, from);
+    printf("database %s: schema version %d (was %d)\n", opt_db_shown(db), to, from);
     printf("areas %lld, services %lld, holidays %lld%s", n.areas, n.services, n.holidays,
            demo ? "" : "\n");
     if (demo)

@@ -36,6 +36,21 @@ int opt_fail(const char *message, const char *detail)
     return 2;
 }
 
+const char *opt_db_shown(const char *db)
+{
+    const char *scheme = strstr(db, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+    if (!at || !colon || colon > at || (slash && slash < at))
+        return db;
+    static char shown[4096];
+    if ((size_t)snprintf(shown, sizeof shown, "%.*s:***%s", (int)(colon - db), db, at) >=
+        sizeof shown)
+        return "(the database URL)";
+    return shown;
+}
+
 const char *opt_keys_path(const char *given, const char *db)
 {
     if (given)
@@ -43,6 +58,8 @@ const char *opt_keys_path(const char *given, const char *db)
     const char *env = opt_env("OURVOICE_KEYS", NULL);
     if (env)
         return env;
+    if (strncmp(db, "postgres://", 11) == 0 || strncmp(db, "postgresql://", 13) == 0)
+        return NULL; /* a URL names no folder to keep keys next to */
     static char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s.keys", db) >= sizeof path)
         return NULL;

@@ -44,8 +44,9 @@ static pid_t start_server(const struct report_opts *o, char *url, size_t url_siz
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
-    char *argv[] = {"ourvoice",  "serve",   "--db", (char *)o->db, "--port",       "0", "--bind",
-                    "127.0.0.1", "--loops", "1",    "--web",       (char *)o->web, NULL};
+    char *argv[] = {"ourvoice", "serve",  "--db",         (char *)o->db, "--port",
+                    "0",        "--bind", "127.0.0.1",    "--loops",     "1",
+                    "--quiet",  "--web",  (char *)o->web, NULL};
     pid_t pid;
     int rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);

@@ -11,6 +11,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "http/static.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -26,6 +27,8 @@ static const char usage[] =
     "  --port N          TCP port, 0 for any free one (env OURVOICE_PORT; default 8080)\n"
     "  --bind ADDR       address to listen on (env OURVOICE_BIND; default 127.0.0.1)\n"
     "  --web DIR         web apps folder (env OURVOICE_WEB; default the source tree's web/)\n"
+    "  --data DIR        reference data folder; its geo/ holds the dashboard's maps\n"
+    "                    (env OURVOICE_DATA; default the source tree's data/)\n"
     "  --loops N         event loops (env OURVOICE_LOOPS; default one per core)\n"
     "  --workers N       worker threads for slow work (env OURVOICE_WORKERS; default one per "
     "core)\n"
@@ -36,19 +39,14 @@ static const char usage[] =
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option options[] = {{"db", required_argument, NULL, 'd'},
-                                            {"port", required_argument, NULL, 'p'},
-                                            {"bind", required_argument, NULL, 'b'},
-                                            {"web", required_argument, NULL, 'w'},
-                                            {"loops", required_argument, NULL, 'l'},
-                                            {"workers", required_argument, NULL, 'k'},
-                                            {"max-body", required_argument, NULL, 'm'},
-                                            {"test-hooks", no_argument, NULL, 't'},
-                                            {"quiet", no_argument, NULL, 'q'},
-                                            {"keys", required_argument, NULL, 'K'},
-                                            {"db-read", required_argument, NULL, 'R'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},       {"port", required_argument, NULL, 'p'},
+        {"bind", required_argument, NULL, 'b'},     {"web", required_argument, NULL, 'w'},
+        {"loops", required_argument, NULL, 'l'},    {"workers", required_argument, NULL, 'k'},
+        {"max-body", required_argument, NULL, 'm'}, {"test-hooks", no_argument, NULL, 't'},
+        {"quiet", no_argument, NULL, 'q'},          {"keys", required_argument, NULL, 'K'},
+        {"data", required_argument, NULL, 'D'},     {"db-read", required_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     struct server_config cfg = {
         .db_url = opt_env("OURVOICE_DB", NULL),
         .db_read_url = opt_env("OURVOICE_DB_READ", NULL),
@@ -63,6 +61,7 @@ int cmd_serve(int argc, char **argv)
     const char *workers = opt_env("OURVOICE_WORKERS", "0");
     const char *max_body = opt_env("OURVOICE_MAX_BODY", "1048576");
     const char *keys = NULL;
+    const char *data_dir = opt_env("OURVOICE_DATA", DEFAULT_DATA_DIR);
     int c;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
@@ -98,6 +97,9 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'R':
             cfg.db_read_url = optarg;
+            break;
+        case 'D':
+            data_dir = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -138,6 +140,8 @@ int cmd_serve(int argc, char **argv)
         return opt_fail("the database is not initialised; run `ourvoice init --db FILE` first",
                         NULL),
                1;
+    /* the dashboard's maps are served from the data folder, not copied into web/ */
+    static_set_data_dir(data_dir);
     if (cfg.test_hooks)
         log_warn("test_hooks_enabled", "note=\"test endpoints are on; never in production\"");
     int status = server_run(&cfg, &api_routes);

@@ -110,7 +110,7 @@ static int parse_line(struct keys *k, char *line, unsigned *seen)
 int crypto_keys_load(const char *path, bool create, const char **err)
 {
     if (!path) {
-        *err = "the key file's path is too long";
+        *err = "no key file path: give --keys or OURVOICE_KEYS (required with a PostgreSQL URL)";
         return -1;
     }
     if (create && access(path, F_OK) != 0 && write_new(path, err) < 0)

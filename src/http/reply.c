@@ -4,6 +4,7 @@
 #include <event2/buffer.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/metrics.h"
@@ -12,11 +13,32 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-static const char content_security_policy[] =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "media-src 'self' blob:; connect-src 'self'; font-src 'self'; manifest-src 'self'; "
-    "worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'";
+/* The policy in three parts, so that a page's own sources (reply_csp_with) can follow
+ * script-src and style-src. */
+#define CSP_SCRIPTS "default-src 'self'; script-src 'self'"
+#define CSP_STYLES  "; style-src 'self'"
+#define CSP_REST                                                                                   \
+    "; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; "  \
+    "manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "                 \
+    "form-action 'self'; frame-ancestors 'none'"
+
+static const char content_security_policy[] = CSP_SCRIPTS CSP_STYLES CSP_REST;
+
+char *reply_csp_with(const char *scripts, const char *styles)
+{
+    struct buf b;
+    buf_init(&b, 64 * 1024);
+    buf_adds(&b, CSP_SCRIPTS);
+    if (scripts && *scripts)
+        buf_addf(&b, " %s", scripts);
+    buf_adds(&b, CSP_STYLES);
+    if (styles && *styles)
+        buf_addf(&b, " %s", styles);
+    buf_adds(&b, CSP_REST);
+    char *out = buf_failed(&b) ? NULL : buf_detach(&b, NULL);
+    buf_release(&b);
+    return out;
+}
 
 static const char *reason(int status)
 {
@@ -68,7 +90,8 @@ void reply_header(struct request *r, const char *name, const char *value)
 static void security_headers(struct request *r)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-    evhttp_add_header(h, "Content-Security-Policy", content_security_policy);
+    if (!evhttp_find_header(h, "Content-Security-Policy")) /* a page may bring its own */
+        evhttp_add_header(h, "Content-Security-Policy", content_security_policy);
     evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
     evhttp_add_header(h, "Referrer-Policy", "no-referrer");
     evhttp_add_header(h, "X-Frame-Options", "DENY");

@@ -13,6 +13,12 @@
 #include "domain/model.h"
 #include "http/request.h"
 
+/* The Content-Security-Policy every reply carries, with more sources for script-src and
+ * style-src (each NULL, or a space-separated list such as "'sha256-...'"), for a page that
+ * sets its own (a static page's inline blocks, see static.c) before reply_send. Returns a
+ * malloc'd string, or NULL if too long. */
+char *reply_csp_with(const char *scripts, const char *styles);
+
 /* Adds a response header (before the reply is sent). */
 void reply_header(struct request *r, const char *name, const char *value);
 

@@ -22,12 +22,15 @@ struct file {
     unsigned char *data, *gz;
     size_t len, gz_len;
     char etag[24], etag_gz[28];
+    char *csp; /* an HTML page's own Content-Security-Policy (its inline blocks), or NULL */
 };
 
 struct static_site {
     struct file *files;
     size_t count, cap, total;
 };
+
+static const char *geo_data_dir; /* set once at start-up, before static_load */
 
 static const struct {
     const char *ext, *type;
@@ -82,6 +85,92 @@ static void gzip(struct file *f)
     deflateEnd(&z);
 }
 
+/* Whether p (at most end) starts with s, ignoring ASCII case. */
+static bool starts_ci(const char *p, const char *end, const char *s)
+{
+    for (; *s; p++, s++) {
+        char c = p < end ? *p : '\0';
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != *s)
+            return false;
+    }
+    return true;
+}
+
+/* Whether p starts the tag <name followed by '>', '/' or a space. */
+static bool opens_tag(const char *p, const char *end, const char *name)
+{
+    size_t n = strlen(name);
+    if (!starts_ci(p, end, "<") || !starts_ci(p + 1, end, name) || p + 1 + n >= end)
+        return false;
+    char c = p[1 + n];
+    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Adds "'sha256-BASE64'" of the text [p, end) to the list in b, with its line ends as the
+ * browser's parser hands them to the policy check (CR LF and CR become LF). */
+static void add_hash(struct buf *b, const char *p, const char *end)
+{
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    for (const char *run = p; p <= end; p++) {
+        if (p < end && *p != '\r')
+            continue;
+        crypto_hash_sha256_update(&st, (const unsigned char *)run, (unsigned long long)(p - run));
+        if (p < end && !(p + 1 < end && p[1] == '\n'))
+            crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+        run = p + 1;
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, digest);
+    char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(b64, sizeof b64, digest, sizeof digest, sodium_base64_VARIANT_ORIGINAL);
+    buf_addf(b, "%s'sha256-%s'", b->len ? " " : "", b64);
+}
+
+/* A page's inline <script> and <style> blocks (the citizen app's first screen comes whole
+ * in its index.html, so that a slow phone needs no second round trip to show it) are
+ * allowed by the SHA-256 of their exact text in the page's own policy; nothing else inline
+ * is, and never 'unsafe-inline'. NULL when the page has none: the default policy applies. */
+static char *page_csp(const unsigned char *data, size_t len)
+{
+    const char *p = (const char *)data, *end = p + len;
+    struct buf scripts, styles;
+    buf_init(&scripts, 16 * 1024);
+    buf_init(&styles, 16 * 1024);
+    while (p < end && (p = memchr(p, '<', (size_t)(end - p)))) {
+        bool script = opens_tag(p, end, "script");
+        if (!script && !opens_tag(p, end, "style")) {
+            p++;
+            continue;
+        }
+        const char *body = memchr(p, '>', (size_t)(end - p));
+        if (!body)
+            break;
+        bool external = false; /* <script src=...>: allowed as 'self', not by a hash */
+        for (const char *a = p; script && a < body; a++)
+            if ((*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r') &&
+                starts_ci(a + 1, body, "src="))
+                external = true;
+        const char *close = ++body;
+        const char *closing = script ? "</script" : "</style";
+        while (close < end && !starts_ci(close, end, closing))
+            close++;
+        if (close >= end)
+            break;
+        if (!external)
+            add_hash(script ? &scripts : &styles, body, close);
+        p = close;
+    }
+    char *csp = NULL; /* too many blocks to name: none is allowed */
+    if (!buf_failed(&scripts) && !buf_failed(&styles) && (scripts.len || styles.len))
+        csp = reply_csp_with(buf_cstr(&scripts), buf_cstr(&styles));
+    buf_release(&scripts);
+    buf_release(&styles);
+    return csp;
+}
+
 static int add_file(struct static_site *site, const char *path, const char *url, const char **err)
 {
     FILE *in = fopen(path, "rb");
@@ -123,14 +212,23 @@ static int add_file(struct static_site *site, const char *path, const char *url,
     snprintf(f->etag_gz, sizeof f->etag_gz, "\"%s-gz\"", hex);
     if (compress && f->len > 256)
         gzip(f);
+    if (strncmp(f->type, "text/html;", 10) == 0)
+        f->csp = page_csp(f->data, f->len);
     site->total += f->len;
     site->count++;
     return 0;
 }
 
-/* Walks dir, adding each regular file at url_prefix + its relative path. */
-static int walk(struct static_site *site, const char *dir, const char *url_prefix, int depth,
-                const char **err)
+static bool ends_with(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+    return n > k && strcmp(name + n - k, suffix) == 0;
+}
+
+/* Walks dir, adding each regular file (only those whose name ends in `only`, unless it is
+ * NULL) at url_prefix + its relative path. */
+static int walk(struct static_site *site, const char *dir, const char *url_prefix, const char *only,
+                int depth, const char **err)
 {
     if (depth > 8)
         return 0;
@@ -152,8 +250,8 @@ static int walk(struct static_site *site, const char *dir, const char *url_prefi
             /* skip what cannot be named or read */
         } else if (S_ISDIR(st.st_mode)) {
             buf_addc(&url, '/');
-            rc = walk(site, buf_cstr(&path), buf_cstr(&url), depth + 1, err);
-        } else if (S_ISREG(st.st_mode)) {
+            rc = walk(site, buf_cstr(&path), buf_cstr(&url), only, depth + 1, err);
+        } else if (S_ISREG(st.st_mode) && (!only || ends_with(e->d_name, only))) {
             rc = add_file(site, buf_cstr(&path), buf_cstr(&url), err);
         }
         buf_release(&path);
@@ -168,6 +266,11 @@ static int by_url(const void *a, const void *b)
     return strcmp(((const struct file *)a)->url, ((const struct file *)b)->url);
 }
 
+void static_set_data_dir(const char *data_dir)
+{
+    geo_data_dir = data_dir;
+}
+
 int static_load(const char *web_dir, struct static_site **out, const char **err)
 {
     struct static_site *site = xcalloc(1, sizeof *site);
@@ -179,7 +282,22 @@ int static_load(const char *web_dir, struct static_site **out, const char **err)
         struct buf dir;
         buf_init(&dir, 4096);
         buf_addf(&dir, "%s/%s", web_dir, apps[i][0]);
-        int rc = walk(site, buf_cstr(&dir), apps[i][1], 0, err);
+        int rc = walk(site, buf_cstr(&dir), apps[i][1], NULL, 0, err);
+        buf_release(&dir);
+        if (rc < 0) {
+            static_free(site);
+            return -1;
+        }
+    }
+    if (geo_data_dir) {
+        /* The dashboard's maps: the boundaries have one copy in the tree, data/geo, and
+         * only its *.geojson files join the table (same limits, same gzip copies). */
+        struct buf dir;
+        buf_init(&dir, 4096);
+        buf_addf(&dir, "%s/geo", geo_data_dir);
+        int rc = buf_failed(&dir)
+                     ? 0
+                     : walk(site, buf_cstr(&dir), "/dashboard/geo/", ".geojson", 0, err);
         buf_release(&dir);
         if (rc < 0) {
             static_free(site);
@@ -199,6 +317,7 @@ void static_free(struct static_site *site)
         free(site->files[i].url);
         free(site->files[i].data);
         free(site->files[i].gz);
+        free(site->files[i].csp);
     }
     free(site->files);
     free(site);
@@ -255,6 +374,8 @@ void static_serve(const struct static_site *site, struct request *r)
     const char *etag = gz ? f->etag_gz : f->etag;
     reply_header(r, "ETag", etag);
     reply_header(r, "Cache-Control", "no-cache");
+    if (f->csp)
+        reply_header(r, "Content-Security-Policy", f->csp);
     if (f->gz)
         reply_header(r, "Vary", "Accept-Encoding");
     if (etag_matches(req_header(r, "If-None-Match"), etag)) {

@@ -42,8 +42,9 @@ void outbox_config_from_env(struct outbox_config *cfg);
  * one of them was reached (a retry would repeat the ones that were).
  * Each request waits at most 5 s to connect and 10 s in all. Calls in one process are
  * serialised, so two threads never send the same message twice; drainers in different
- * processes sharing one database are not (the store has no claim operation yet). Returns how many
- * messages were sent, or a negative store_status if the due list could not be read.
+ * processes sharing one PostgreSQL database each get their own messages (outbox_due claims
+ * them, see store.h). Returns how many messages were sent, or a negative store_status if the
+ * due list could not be read.
  * Needs crypto keys loaded for citizen messages; safe to call from any thread. */
 int outbox_drain(struct store *s, const struct outbox_config *cfg, size_t limit);
 

@@ -40,18 +40,25 @@ static const char sql_facts[] =
     " acknowledge_days, answer_days, scores FROM case_stat_facts ORDER BY area_code";
 
 #define ADD(c) c " = " c " + excluded." c
-static const char sql_put_cell
-    [] = "INSERT INTO stats_cells VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-         "?13,"
-         " ?14, ?15, ?16, ?17, ?18, ?19, ?20) ON CONFLICT DO UPDATE SET " ADD("n") ", " ADD(
-             "com"
-             "pla"
-             "in"
-             "t") ", " ADD("support") ", " ADD("information") ", " ADD("evaluation") ", " ADD("ope"
-                                                                                              "n") ", " ADD("to_answer") ", " ADD("responded") ", " ADD("acknowledged") ", " ADD("answered") ", " ADD("answered_in_"
-                                                                                                                                                                                                      "time") ","
-                                                                                                                                                                                                              " " ADD(
-                                                                                                                                                                                                                  "rated") ", " ADD("satisfied") ", " ADD("rating_n") ", " ADD("rating_sum") ", " ADD("overcharged");
+static const char sql_put_cell[] =
+    "INSERT INTO stats_cells VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+    " ?14, ?15, ?16, ?17, ?18, ?19, ?20) ON CONFLICT DO UPDATE SET"
+    " n = n + excluded.n,"
+    " complaint = complaint + excluded.complaint,"
+    " support = support + excluded.support,"
+    " information = information + excluded.information,"
+    " evaluation = evaluation + excluded.evaluation,"
+    " open = open + excluded.open,"
+    " to_answer = to_answer + excluded.to_answer,"
+    " responded = responded + excluded.responded,"
+    " acknowledged = acknowledged + excluded.acknowledged,"
+    " answered = answered + excluded.answered,"
+    " answered_in_time = answered_in_time + excluded.answered_in_time,"
+    " rated = rated + excluded.rated,"
+    " satisfied = satisfied + excluded.satisfied,"
+    " rating_n = rating_n + excluded.rating_n,"
+    " rating_sum = rating_sum + excluded.rating_sum,"
+    " overcharged = overcharged + excluded.overcharged";
 static const char sql_put_delay[] = "INSERT INTO stats_delays VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
                                     " ON CONFLICT DO UPDATE SET " ADD("n");
 static const char sql_put_score[] = "INSERT INTO stats_scores VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"

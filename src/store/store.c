@@ -10,6 +10,7 @@
 #include "core/banned.h"
 
 int sqlite_store_open(const char *path, struct store **out, const char **err);
+int postgres_store_open(const char *url, struct store **out, const char **err);
 
 static _Atomic unsigned long long errors;
 
@@ -33,10 +34,8 @@ static bool is_postgres_url(const char *url)
 int store_open(const char *url, struct store **out, const char **err)
 {
     *out = NULL;
-    if (is_postgres_url(url)) {
-        *err = "PostgreSQL storage is not available in this version";
-        return STORE_FAILED;
-    }
+    if (is_postgres_url(url))
+        return counted(postgres_store_open(url, out, err));
     return counted(sqlite_store_open(url, out, err));
 }
 

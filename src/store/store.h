@@ -1,4 +1,4 @@
-/* The storage interface: an operations table with one instance per engine (sqlite.c; later
+/* The storage interface: an operations table with one instance per engine (sqlite.c and
  * postgres.c). Handlers and domain code call the store_* wrappers below and never see SQL.
  * A `struct store` is one connection and belongs to one thread at a time. Results are
  * allocated from the caller's arena. Every operation returns 0 or a negative store_status. */
@@ -78,6 +78,9 @@ struct store_ops {
                            struct case_row *out);
     int (*cases_list)(struct store *s, struct arena *a, const struct case_filter *f,
                       struct case_list *out);
+    /* cases past a deadline they were not yet escalated for, oldest first. PostgreSQL
+     * locks them until the caller's transaction ends and concurrent callers (other nodes)
+     * skip them, so that each is escalated once. */
     int (*cases_overdue)(struct store *s, struct arena *a, const char *now, size_t limit,
                          struct case_list *out);
     int (*event_insert)(struct store *s, struct event_row *e); /* sets e->id */
@@ -112,6 +115,9 @@ struct store_ops {
 
     /* outbox and audit */
     int (*outbox_insert)(struct store *s, struct outbox_msg *m);
+    /* pending messages due at `now`, in order. PostgreSQL claims them: other callers
+     * (other nodes) skip them for a lease (10 minutes + 30 s a message), unless
+     * outbox_update records an outcome first; the rows come back as before the claim. */
     int (*outbox_due)(struct store *s, struct arena *a, const char *now, size_t limit,
                       struct outbox_list *out);
     int (*outbox_update)(struct store *s, const struct outbox_msg *m);

@@ -1,15 +1,12 @@
 // The staff console and administration API: password change, inbox counts and polling, the CSV export, office statistics over a known set of cases, response templates, offices, staff accounts (with one-time password and TOTP enrolment), the services catalogue, deadlines, holidays, routing rules and the audit log — national versus provincial scope, and an audit entry for every change.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import {
-  addStaff, expectError, getJson, parseCsv, servicesAt, setClock, signIn, startServer,
-  submitFeedback, track, trackSession, workingDayDeadline,
+  ENGINE, addStaff, dbQuery, expectError, getJson, parseCsv, servicesAt, setClock, signIn,
+  startServer, submitFeedback, track, trackSession, workingDayDeadline,
 } from './harness.mjs';
 
-const run = promisify(execFile);
 const HOUR = 3600;
 const STAFF_KEYS = ['active', 'login', 'name', 'office', 'role', 'totp'];
 const OFFICE_KEYS = ['active', 'area', 'code', 'kind', 'name_en', 'name_km'];
@@ -702,8 +699,10 @@ describe('the audit log', () => {
     await postError(padmin, '/api/v1/admin/audit/verify', undefined, 403, 'forbidden');
     await postError(officer, '/api/v1/admin/audit/verify', undefined, 403, 'forbidden');
     const victim = (await get(admin, '/api/v1/admin/audit?action=office_created&limit=1')).entries[0];
-    await run('sqlite3', [server.db,
-      `DROP TRIGGER audit_no_update; UPDATE audit_log SET detail = 'code=FORGED' WHERE id = ${victim.id};`]);
+    const forge = `UPDATE audit_log SET detail = 'code=FORGED' WHERE id = ${victim.id};`;
+    await dbQuery(server.db, ENGINE === 'postgres'
+      ? `ALTER TABLE audit_log DISABLE TRIGGER audit_no_update; ${forge}`
+      : `DROP TRIGGER audit_no_update; ${forge}`);
     const broken = await post(admin, '/api/v1/admin/audit/verify', undefined);
     assert.deepEqual(broken, { entries: broken.entries, intact: false, first_bad_id: victim.id });
   });

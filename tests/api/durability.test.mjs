@@ -25,6 +25,7 @@ after(async () => {
       await s.exited;
     }
   }
+  if (first) await first.dropDatabase();
   if (first) await rm(first.dir, { recursive: true, force: true });
 });
 

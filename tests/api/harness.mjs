@@ -18,6 +18,59 @@ export const GAZETTEER = '/work/shared/data/gazetteer';
 const run = promisify(execFile);
 const SANITIZER_REPORT = /AddressSanitizer|LeakSanitizer|runtime error:/;
 
+// OURVOICE_TEST_DB_URL=postgresql://user@host:port/db runs the suite on PostgreSQL: every
+// server gets a fresh database of that cluster (created through `db`, dropped when the
+// server stops) and a key file in its folder. Unset: a SQLite file per server.
+export const TEST_DB_URL = process.env.OURVOICE_TEST_DB_URL || '';
+export const ENGINE = TEST_DB_URL ? 'postgres' : 'sqlite';
+const keyFiles = new Map(); // PostgreSQL URL → the key file made for it
+
+function psql(url, sql) {
+  return run('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], {
+    maxBuffer: 16 << 20,
+  });
+}
+
+/**
+ * A fresh, empty database for one test: {db (a file path or a URL), env (what `ourvoice`
+ * needs to use it: the key file for PostgreSQL), drop() (removes a PostgreSQL database;
+ * files go with their folder)}. `name` is the SQLite file's name in `dir`.
+ */
+export async function createDatabase(dir, name = 't.db') {
+  if (!TEST_DB_URL) return { db: path.join(dir, name), env: {}, drop: async () => {} };
+  const dbName = `ov_${process.pid}_${randomBytes(6).toString('hex')}`;
+  await psql(TEST_DB_URL, `CREATE DATABASE ${dbName}`);
+  const url = new URL(TEST_DB_URL);
+  url.pathname = `/${dbName}`;
+  const db = url.toString();
+  const keys = path.join(dir, `${name}.keys`);
+  keyFiles.set(db, keys);
+  return {
+    db,
+    env: { OURVOICE_KEYS: keys },
+    drop: async () => {
+      keyFiles.delete(db);
+      await psql(TEST_DB_URL, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    },
+  };
+}
+
+/** A PostgreSQL test database as pg_dump writes it (schema and data, plain SQL) → Buffer. */
+export async function dumpDatabase(db) {
+  const { stdout } = await run('pg_dump', ['--no-owner', '-d', db], {
+    encoding: 'buffer',
+    maxBuffer: 256 << 20,
+  });
+  return stdout;
+}
+
+/** Runs SQL on a test database (sqlite3 or psql) → its output, one row a line, `|` between
+ * columns. For checks from outside the server only. */
+export async function dbQuery(db, sql) {
+  const { stdout } = TEST_DB_URL ? await psql(db, sql) : await run('sqlite3', [db, sql]);
+  return stdout;
+}
+
 // Sanitizer settings as tests/run.sh sets them, unless the caller set their own.
 function childEnv() {
   const env = { ...process.env };
@@ -33,12 +86,13 @@ function childEnv() {
  * `ourvoice init` reads itself).
  *   demo: create the demo offices and staff; args: more arguments for serve;
  *   testHooks: pass --test-hooks (the default).
- * Returns {url, port, dir, proc, stop(signal) → {code, signal, stderr}, stderr()}.
+ * Returns {url, port, dir, db, proc, stop(signal) → {code, signal, stderr}, stderr(),
+ * dropDatabase() (for callers that end the process themselves; stop() does it)}.
  */
 export async function startServer({ demo = true, args = [], testHooks = true, env: extraEnv = {} } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ourvoice-api-'));
-  const db = path.join(dir, 't.db');
-  const env = { ...childEnv(), ...extraEnv };
+  const { db, env: dbEnv, drop } = await createDatabase(dir);
+  const env = { ...childEnv(), ...dbEnv, ...extraEnv };
   let initOut = '';
   try {
     const init = await run(BIN, ['init', '--db', db, ...(demo ? ['--demo'] : [])], {
@@ -48,6 +102,7 @@ export async function startServer({ demo = true, args = [], testHooks = true, en
     assert.doesNotMatch(init.stderr, SANITIZER_REPORT, `init reported:\n${init.stderr}`);
     initOut = init.stdout;
   } catch (e) {
+    await drop();
     await rm(dir, { recursive: true, force: true });
     throw new Error(`ourvoice init failed: ${e.message}\n${e.stderr ?? ''}`);
   }
@@ -85,6 +140,7 @@ export async function startServer({ demo = true, args = [], testHooks = true, en
   } catch (e) {
     proc.kill('SIGKILL');
     await exited;
+    await drop();
     await rm(dir, { recursive: true, force: true });
     throw new Error(`${e.message}\nstderr:\n${stderr}`);
   }
@@ -102,6 +158,7 @@ export async function startServer({ demo = true, args = [], testHooks = true, en
         try {
           if (inspect) await inspect(dir);
         } finally {
+          await drop();
           await rm(dir, { recursive: true, force: true });
         }
         return { code, signal: by, stderr };
@@ -116,7 +173,7 @@ export async function startServer({ demo = true, args = [], testHooks = true, en
 
   const port = Number(new URL(url).port);
   return {
-    url, port, dir, db, proc, exited, stop, stderr: () => stderr,
+    url, port, dir, db, proc, exited, stop, stderr: () => stderr, dropDatabase: drop,
     passwords: demoPasswords(initOut), accounts: demoAccounts(initOut), env,
   };
 }
@@ -128,7 +185,8 @@ export async function startServer({ demo = true, args = [], testHooks = true, en
  * stop asserts a clean exit (code 0, no signal, no sanitizer report) like startServer's.
  */
 export async function serveDatabase(db, { args = [], testHooks = true, env: extraEnv = {} } = {}) {
-  const env = { ...childEnv(), ...extraEnv };
+  const keys = keyFiles.get(db);
+  const env = { ...childEnv(), ...(keys ? { OURVOICE_KEYS: keys } : {}), ...extraEnv };
   const serveArgs = ['serve', '--db', db, '--port', '0', '--loops', '2'];
   if (testHooks) serveArgs.push('--test-hooks');
   serveArgs.push(...args);

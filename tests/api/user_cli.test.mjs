@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { BIN, REPO, startServer } from './harness.mjs';
+import { BIN, REPO, createDatabase, startServer } from './harness.mjs';
 
 const SANITIZER_REPORT = /AddressSanitizer|LeakSanitizer|runtime error:/;
 
@@ -25,9 +25,14 @@ function childEnv() {
   return env;
 }
 
+// What a database needs besides its name (the key file of a PostgreSQL one).
+const envOf = new Map();
+
 /** Runs `ourvoice ...args` with `input` on stdin; returns {status, stdout, stderr}. */
 function ourvoice(args, { input = '' } = {}) {
-  const res = spawnSync(BIN, args, { input, env: childEnv(), encoding: 'utf8', timeout: 60000 });
+  const db = args[args.indexOf('--db') + 1];
+  const env = { ...childEnv(), ...(args.includes('--db') ? envOf.get(db) : {}) };
+  const res = spawnSync(BIN, args, { input, env, encoding: 'utf8', timeout: 60000 });
   assert.equal(res.error, undefined, `ourvoice ${args.join(' ')}: ${res.error}`);
   assert.doesNotMatch(res.stderr, SANITIZER_REPORT, `the sanitizers reported:\n${res.stderr}`);
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
@@ -114,14 +119,18 @@ function expectEnrolment(stdout, login) {
 
 let dir;
 let db;
+let dropDb;
 
-before(() => {
+before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ourvoice-user-'));
-  db = path.join(dir, 'u.db');
+  let dbEnv;
+  ({ db, env: dbEnv, drop: dropDb } = await createDatabase(dir, 'u.db'));
+  envOf.set(db, dbEnv);
   const init = ourvoice(['init', '--db', db, '--demo']);
   assert.equal(init.status, 0, init.stdout + init.stderr);
 });
-after(() => {
+after(async () => {
+  await dropDb?.();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -400,7 +409,8 @@ describe('accounts made by `ourvoice user` sign in', () => {
   let sdb;
   before(async () => {
     server = await startServer();
-    sdb = path.join(server.dir, 't.db');
+    sdb = server.db;
+    envOf.set(sdb, server.env.OURVOICE_KEYS ? { OURVOICE_KEYS: server.env.OURVOICE_KEYS } : {});
   });
   after(async () => {
     await server?.stop();

@@ -1,13 +1,16 @@
 // The citizen app as a whole: every string from both catalogues (and a message for every
-// error code of the server), no inline style or script (the CSP refuses them), the service
-// worker keeps every file of the app, the first load stays small, Khmer digits, dates in
-// the user's language, and the screens not covered by the other files.
+// error code of the server), no inline style or script but the page's own two blocks (which
+// the CSP names by their hash), the first screen usable from the page alone (and alike to
+// the one the app draws), the service worker keeps every file of the app, the first load
+// stays small, Khmer digits, dates in the user's language, and the screens not covered by
+// the other files.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { REPO, startServer } from '../api/harness.mjs';
-import { launch, phone, openApp, screen, shot, tick, setLanguage } from './citizen-lib.mjs';
+import { launch, phone, openApp, screen, settle, shot, tick, setLanguage, SHOTS } from './citizen-lib.mjs';
 
 const WEB = path.join(REPO, 'web');
 const catalogue = async (lang) => JSON.parse(await readFile(path.join(WEB, 'common', 'i18n', `${lang}.json`), 'utf8'));
@@ -68,25 +71,164 @@ describe('the catalogues and the code', () => {
     assert.deepEqual(missing, []);
   });
 
-  test('no inline style or script anywhere in the app', async () => {
+  test('no inline style or script in the app but the page\'s own stylesheet and script', async () => {
+    const index = path.join(WEB, 'citizen', 'index.html');
     for (const file of [...await files(path.join(WEB, 'citizen')), ...await files(path.join(WEB, 'common'))]) {
       if (!/\.(html|js|css|svg)$/.test(file)) continue;
-      const text = await readFile(file, 'utf8');
+      let text = await readFile(file, 'utf8');
+      if (file === index) {
+        // its one <style> and one inline <script> (allowed by their hash, see the browser tests)
+        assert.equal(inlineBlocks(text).length, 2, 'index.html has one inline stylesheet and one inline script');
+        text = text.replace(/<(style|script)>[\s\S]*?<\/\1>/g, '');
+      }
       assert.doesNotMatch(text, /\sstyle\s*=|<style|\.style\.|\bonclick\s*=\s*["']|javascript:|\beval\(|new Function\(/, file);
       if (file.endsWith('.html')) assert.doesNotMatch(text, /<script(?![^>]*\bsrc=)[^>]*>/, `inline script in ${file}`);
     }
   });
+
+  test('the page\'s stylesheet has the rules of /common/base.css as they are', async () => {
+    const base = await readFile(path.join(WEB, 'common', 'base.css'), 'utf8');
+    const rules = base.replace(/^\/\*[\s\S]*?\*\/\n/, ''); // without its opening comment
+    const [style] = inlineBlocks(await readFile(path.join(WEB, 'citizen', 'index.html'), 'utf8')).filter((b) => b.tag === 'style');
+    assert.ok(style.text.includes(rules), 'copy the rules of web/common/base.css into the <style> of web/citizen/index.html');
+  });
 });
 
+/** The inline <style> and <script> blocks of a page: [{tag, text}]. */
+function inlineBlocks(html) {
+  return [...html.matchAll(/<(style|script)(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => ({ tag: m[1], text: m[2] }));
+}
+
+/** The sources of a CSP directive. */
+function sources(csp, name) {
+  const d = csp.split(';').map((x) => x.trim().split(/\s+/)).find(([k]) => k === name);
+  return d ? d.slice(1) : [];
+}
+
+/** In the page: the tree under `selector` as [tag, sorted attributes, children], text trimmed. */
+function tree(selector) {
+  const walk = (n) => {
+    if (n.nodeType === Node.TEXT_NODE) return n.textContent.trim() ? n.textContent : null;
+    if (n.nodeType !== Node.ELEMENT_NODE) return null;
+    const attrs = [...n.attributes].filter((a) => a.name !== 'aria-busy').map((a) => `${a.name}=${a.value}`).sort();
+    return [n.tagName.toLowerCase(), attrs, [...n.childNodes].map(walk).filter((c) => c !== null)];
+  };
+  return walk(document.querySelector(selector));
+}
+
+/** Holds every request but the page's own until release() (modules arriving late). */
+async function holdAllButPage(page) {
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*', async (route) => {
+    if (new URL(route.request().url()).pathname !== '/') await gate;
+    await route.continue().catch(() => {}); // (the page may be gone)
+  });
+  return release;
+}
+
 describe('in the browser', () => {
-  let server, chrome;
+  let server, chrome, km, en;
   before(async () => {
     server = await startServer();
     chrome = await launch();
+    [km, en] = await Promise.all([catalogue('km'), catalogue('en')]);
   });
   after(async () => {
     await chrome?.close();
     await server?.stop();
+  });
+
+  test('the page alone: its CSP names exactly its inline blocks, and the first screen is usable', async () => {
+    const res = await fetch(server.url + '/');
+    const html = await res.text();
+    const csp = res.headers.get('content-security-policy');
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    const hash = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    const blocks = inlineBlocks(html);
+    for (const tag of ['script', 'style']) {
+      const want = ["'self'", ...blocks.filter((b) => b.tag === tag).map((b) => hash(b.text))];
+      assert.deepEqual(sources(csp, `${tag}-src`), want, `${tag}-src`);
+    }
+    // other pages keep the plain policy
+    assert.deepEqual(sources((await fetch(server.url + '/staff/')).headers.get('content-security-policy'), 'style-src'), ["'self'"]);
+
+    // nothing but the page: no module, no catalogue, no icon
+    const p = await phone(chrome.browser, server.url, { allow: (text) => text.startsWith('Failed to load resource') });
+    const { page } = p;
+    await page.route('**/*', (route) => (new URL(route.request().url()).pathname === '/' ? route.continue() : route.abort()));
+    await page.goto('/');
+    await page.waitForLoadState('load');
+    assert.equal(await page.getAttribute('body', 'data-screen'), null, 'the app did not run');
+    assert.equal(await page.locator('#view a.path[data-kind]:visible').count(), 4);
+    assert.ok(await page.isVisible('#lang'));
+    assert.equal(await page.textContent('#lang'), km['lang.switch']);
+    assert.equal(await page.textContent('.path-complaint .path-title'), km['kind.complaint.action']);
+    // styled by the page's own stylesheet, icons included
+    const look = await page.evaluate(() => {
+      const a = document.querySelector('.path-complaint');
+      return { height: a.getBoundingClientRect().height, border: getComputedStyle(a).borderTopWidth,
+        icon: getComputedStyle(a.querySelector('.path-icon')).backgroundImage };
+    });
+    assert.ok(look.height >= 64 && look.border === '2px', JSON.stringify(look));
+    assert.match(look.icon, /^url\("data:image\/svg\+xml,/);
+    assert.equal(await page.isVisible('.opening-note'), false);
+    const before = { view: await page.evaluate(tree, '#view'), header: await page.evaluate(tree, 'header') };
+    await page.screenshot({ path: path.join(SHOTS, 'home-page-alone-km.png'), fullPage: true });
+    const violations = p.errors.filter((e) => /CSP violation/.test(e));
+    assert.deepEqual(violations, []);
+    await p.close();
+
+    // the app, once it has run, draws the same home screen in Khmer
+    const q = await phone(chrome.browser, server.url);
+    await openApp(q.page, 'km');
+    assert.deepEqual(await q.page.evaluate(tree, '#view'), before.view, 'index.html\'s home screen differs from screens/home.js');
+    assert.deepEqual(await q.page.evaluate(tree, 'header'), before.header);
+    q.assertNoErrors();
+    await q.close();
+  });
+
+  test('before the modules arrive: a tapped link opens its screen, a tapped switch its language', async () => {
+    // (no service worker: it would answer in place of the held network)
+    const p = await phone(chrome.browser, server.url, { serviceWorkers: 'block' });
+    const { page } = p;
+    let release = await holdAllButPage(page);
+    await page.goto('/', { waitUntil: 'commit' }); // (the held modules hold back "load")
+    await page.waitForSelector('#view a.path[data-kind="complaint"]');
+    assert.equal(await page.getAttribute('body', 'data-screen'), null, 'the app has not run yet');
+    await page.click('a[data-kind="complaint"]');
+    assert.equal(await page.evaluate(() => location.hash), '#/new/complaint');
+    await page.waitForSelector('.opening-note', { state: 'visible' });
+    assert.equal(await page.textContent('.opening-note'), km['app.opening']);
+    release();
+    await screen(page, 'report');
+    assert.equal(await page.textContent('h1'), km['kind.complaint.action']);
+    assert.equal(await page.isVisible('.opening-note'), false);
+    assert.equal(await page.evaluate(() => document.documentElement.className), '');
+
+    // a new visit: the switch tapped before the app ran
+    await page.unroute('**/*');
+    await page.goto('about:blank');
+    release = await holdAllButPage(page);
+    await page.goto('/', { waitUntil: 'commit' });
+    await page.waitForSelector('#lang');
+    assert.equal(await page.getAttribute('body', 'data-screen'), null, 'the app has not run yet');
+    await page.click('#lang');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'km');
+    release();
+    await page.waitForSelector('body[data-screen="home"]');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await settle(page);
+    assert.equal(await page.textContent('h1'), en['home.title']);
+    assert.equal(await page.textContent('#lang'), en['lang.switch']);
+    assert.equal(await page.evaluate(() => localStorage.getItem('ourvoice.lang')), 'en', 'the choice is remembered');
+    // and the switch is the app's now
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'km');
+    await settle(page);
+    assert.equal(await page.textContent('h1'), km['home.title']);
+    p.assertNoErrors();
+    await p.close();
   });
 
   test('the service worker keeps every file of the app, each served', async () => {
@@ -94,7 +236,8 @@ describe('in the browser', () => {
     const shell = JSON.parse(sw.match(/const SHELL = (\[[^\]]*\]);/)[1].replace(/'/g, '"').replace(/,\s*\]/, ']'));
     const own = (await files(path.join(WEB, 'citizen'))).map((f) => `/${path.relative(path.join(WEB, 'citizen'), f)}`)
       .filter((f) => !['/sw.js', '/index.html'].includes(f));
-    const common = (await files(path.join(WEB, 'common'))).map((f) => `/common/${path.relative(path.join(WEB, 'common'), f)}`);
+    const common = (await files(path.join(WEB, 'common'))).map((f) => `/common/${path.relative(path.join(WEB, 'common'), f)}`)
+      .filter((f) => f !== '/common/base.css'); // (its rules are in the page itself)
     for (const f of own) assert.ok(shell.includes(f), `${f} is not kept by the service worker`);
     for (const f of common) assert.ok(shell.includes(f), `${f} is not kept by the service worker`);
     assert.ok(shell.includes('/'));
@@ -116,7 +259,7 @@ describe('in the browser', () => {
     await page.goto('/');
     await screen(page, 'home');
     await page.waitForSelector('a[data-kind="evaluation"]');
-    const at = [...sizes.values()].filter((r) => r.type !== 'Font');
+    const at = [...sizes.values()].filter((r) => r.type !== 'Font' && !r.url.startsWith('data:'));
     const total = at.reduce((s, r) => s + r.bytes, 0);
     t.diagnostic(`first load until the first screen is usable: ${at.length} responses, ${total} bytes on the wire (gzip)`);
     for (const r of at) t.diagnostic(`  ${String(r.bytes).padStart(6)}  ${new URL(r.url).pathname}`);

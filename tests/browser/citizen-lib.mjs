@@ -31,12 +31,13 @@ export async function launch() {
 /**
  * A fresh phone: a new context (no storage) and a page, with its console errors and page
  * errors collected in `errors`. allow(message) → true for an expected one (e.g. the
- * browser's own line for an API answer that the test asked for on purpose).
+ * browser's own line for an API answer that the test asked for on purpose);
+ * serviceWorkers: 'block' to keep the service worker out (Playwright's option).
  */
-export async function phone(browser, base, { lang = 'km', allow = () => false } = {}) {
+export async function phone(browser, base, { lang = 'km', allow = () => false, serviceWorkers = 'allow' } = {}) {
   const context = await browser.newContext({
     viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, hasTouch: true, isMobile: true,
-    locale: lang === 'km' ? 'km-KH' : 'en-GB', baseURL: base, acceptDownloads: true,
+    locale: lang === 'km' ? 'km-KH' : 'en-GB', baseURL: base, acceptDownloads: true, serviceWorkers,
   });
   await context.grantPermissions(['microphone', 'clipboard-read', 'clipboard-write'], { origin: base });
   await context.addInitScript(() => {

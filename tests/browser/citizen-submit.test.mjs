@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, startServer, trackSession, track } from '../api/harness.mjs';
+import { REPO, startServer, signIn, trackSession, track } from '../api/harness.mjs';
 import {
   launch, phone, openApp, screen, shot, choose, tick, pickPlace, searchPlace, bigPhoto, receiptShown,
   failedLoad, setLanguage,
@@ -126,6 +126,91 @@ describe('making a report on a phone', () => {
     await screen(page, 'mine');
     await page.waitForSelector(`[data-case="${doc.case}"]`);
     await shot(page, 'mine');
+    p.assertNoErrors();
+    await p.close();
+  });
+
+  test('a complaint of being asked for more than the official fee: the fee beside the box, the case keeps it', async () => {
+    const p = await phone(chrome.browser, server.url);
+    const { page } = p;
+    const label = 'input[data-field="overcharged"] + label';
+    const feedback = (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/feedback';
+    await openApp(page, 'km');
+    await page.click('a[data-kind="complaint"]');
+    await screen(page, 'report');
+    await pickPlace(page);
+    // a service whose fee the catalogue has (20,000 riel): the fee is shown with the box
+    await choose(page, 'service', 'owso-business-barber');
+    await page.click('#next');
+    await page.waitForSelector('textarea[data-field="text"]');
+    assert.equal(await page.textContent(`${label} .choice-text`), km['report.overcharged']);
+    assert.equal(await page.textContent(`${label} .choice-hint`), km['service.fee'].replace('{amount}', '20,000'));
+    assert.equal(await page.isChecked('input[data-field="overcharged"]'), false);
+    // a free service: "free"
+    await page.click('#back');
+    await choose(page, 'service', 'civ-birth');
+    await page.click('#next');
+    await page.waitForSelector('textarea[data-field="text"]');
+    assert.equal(await page.textContent(`${label} .choice-hint`), km['service.fee_free']);
+    await page.fill('textarea[data-field="text"]', 'បុគ្គលិកបានសុំ ២០០០០ រៀល សម្រាប់សំបុត្រកំណើត។');
+    await tick(page, 'overcharged');
+    assert.equal(await page.isChecked('input[data-field="overcharged"]'), true);
+    await shot(page, 'report-say-overcharged');
+    // kept when going back and forth
+    await toPrivacy(page);
+    await page.click('#back');
+    await page.waitForSelector('input[data-field="overcharged"]:checked', { state: 'attached' });
+    await toPrivacy(page);
+    const [request] = await Promise.all([page.waitForRequest(feedback), page.click('#send')]);
+    const sent = request.postDataJSON();
+    assert.equal(sent.kind, 'complaint');
+    assert.equal(sent.service, 'civ-birth');
+    assert.equal(sent.overcharged, true);
+    const { doc } = await caseOf(await receiptShown(page));
+    assert.equal(doc.office.code, 'C-120101');
+    // the case as the office sees it
+    const officer = await signIn(server.url, { login: 'officer.120101', password: server.passwords['officer.120101'] });
+    assert.equal((await officer.case(doc.case)).overcharged, true);
+
+    // a service with no published fee, and "Other": the box without a fee; not ticked: not sent
+    await page.click('#done');
+    await screen(page, 'home');
+    await page.click('a[data-kind="complaint"]');
+    await screen(page, 'report');
+    await page.waitForSelector('[data-field="service"]');
+    await choose(page, 'service', 'cert-copy');
+    await page.click('#next');
+    await page.waitForSelector('input[data-field="overcharged"]', { state: 'attached' });
+    assert.equal(await page.locator(`${label} .choice-hint`).count(), 0);
+    await page.click('#back');
+    await choose(page, 'service', '__other');
+    await page.click('#next');
+    await page.waitForSelector('input[data-field="overcharged"]', { state: 'attached' });
+    assert.equal(await page.locator(`${label} .choice-hint`).count(), 0);
+    await page.fill('textarea[data-field="text"]', 'ការរង់ចាំយូរពេក។');
+    await toPrivacy(page);
+    const [plain] = await Promise.all([page.waitForRequest(feedback), page.click('#send')]);
+    assert.equal('overcharged' in plain.postDataJSON(), false);
+    const other = await caseOf(await receiptShown(page));
+    assert.equal(other.doc.office.code, 'C-120101');
+    assert.equal((await officer.case(other.doc.case)).overcharged, false);
+    p.assertNoErrors();
+    await p.close();
+  });
+
+  test('only a complaint has the box', async () => {
+    const p = await phone(chrome.browser, server.url);
+    const { page } = p;
+    await openApp(page, 'en');
+    for (const kind of ['support', 'information', 'evaluation']) {
+      await page.goto(`/#/new/${kind}`);
+      await screen(page, 'report');
+      await pickPlace(page);
+      await choose(page, 'service', 'owso-business-barber');
+      await page.click('#next');
+      await page.waitForSelector('[data-step="2"]');
+      assert.equal(await page.locator('input[data-field="overcharged"]').count(), 0, kind);
+    }
     p.assertNoErrors();
     await p.close();
   });

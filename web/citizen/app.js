@@ -16,6 +16,7 @@ const screens = {
 };
 
 const view = document.getElementById('view');
+const root = document.documentElement;
 let current = { name: null, module: null };
 let routing = 0;
 let waitingCount = 0;
@@ -78,6 +79,11 @@ async function route({ rerender = false } = {}) {
   }
   if (seq !== routing) return;
   const same = rerender && current.name === name;
+  // The first screen drawn by the app replaces, for the home screen, the same screen that
+  // index.html brought (already on view: its scroll and focus stay where the citizen put them).
+  const first = current.name === null && name === 'home';
+  const active = document.activeElement;
+  const focused = first && active && view.contains(active) ? active.getAttribute('href') : null;
   if (!same && current.module && current.module.leave) current.module.leave(app);
   current = { name, module };
   view.replaceChildren();
@@ -87,10 +93,14 @@ async function route({ rerender = false } = {}) {
   view.removeAttribute('aria-busy');
   document.body.dataset.screen = name;
   document.title = `${t(`title.${name}`)} · ${t('app.name')}`;
-  if (!same) {
+  if (!same && !first) {
     window.scrollTo(0, 0);
     const title = view.querySelector('h1');
     if (title) title.focus({ preventScroll: true });
+  } else if (first && focused) {
+    // the home screen of index.html, used before the app ran: the same link keeps the focus
+    const again = view.querySelector(`a[href="${CSS.escape(focused)}"]`);
+    if (again) again.focus({ preventScroll: true });
   }
 }
 
@@ -146,14 +156,24 @@ async function flush() {
 }
 
 async function start() {
+  // index.html's home screen was usable before this module ran; its script kept a tap on the
+  // language switch (data-want-lang) and marks the page while a tapped link's screen waits
+  // ("opening"). From here the app answers them itself.
+  const lang = document.getElementById('lang');
   setKhmerDigits(savedKhmerDigits(), { save: false });
-  await loadLanguage(savedLanguage(), { save: false });
+  await loadLanguage(root.dataset.wantLang || savedLanguage(), { save: false });
+  lang.onclick = null;
+  window.onhashchange = null;
+  const wanted = root.dataset.wantLang; // (maybe tapped while the catalogue was loading)
+  delete root.dataset.wantLang;
+  if (wanted) await loadLanguage(wanted);
   chrome();
-  document.getElementById('lang').addEventListener('click', () => app.setLanguage(language() === 'km' ? 'en' : 'km'));
+  lang.addEventListener('click', () => app.setLanguage(language() === 'km' ? 'en' : 'km'));
   window.addEventListener('hashchange', () => route());
   window.addEventListener('online', () => { refreshNotices(); flush(); });
   window.addEventListener('offline', () => refreshNotices());
   await route();
+  root.classList.remove('opening');
   await refreshNotices();
   flush();
   // retry what is waiting now and then, in case no "online" event comes

@@ -2,22 +2,17 @@
 // connection, and the public places and services lists last seen (for reports made
 // offline). It handles nothing else: API calls with a case, and the staff and dashboard
 // apps, go to the network untouched.
-const VERSION = 'v1';
+const VERSION = 'v2';
 const SHELL_CACHE = `ourvoice-shell-${VERSION}`;
 const DATA_CACHE = 'ourvoice-data';
 const SHELL = [
   '/',
   '/app.js',
-  '/citizen.css',
   '/manifest.webmanifest',
   '/icons/icon.svg',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
   '/icons/maskable-512.png',
-  '/icons/complaint.svg',
-  '/icons/support.svg',
-  '/icons/information.svg',
-  '/icons/evaluation.svg',
   '/screens/home.js',
   '/screens/report.js',
   '/screens/receipt.js',
@@ -30,7 +25,6 @@ const SHELL = [
   '/lib/outbox.js',
   '/lib/places.js',
   '/lib/pow.js',
-  '/common/base.css',
   '/common/api.js',
   '/common/dom.js',
   '/common/i18n.js',

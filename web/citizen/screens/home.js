@@ -1,4 +1,6 @@
 // The first screen: the four paths, each in one plain line, and the ways back to a report.
+// index.html holds this screen in Khmer too, usable before the modules arrive on a slow
+// connection; keep the two alike (tests/browser/citizen-app.test.mjs compares them).
 import { h, fill } from '/common/dom.js';
 import { t } from '/common/i18n.js';
 import { myReports } from '../lib/device.js';

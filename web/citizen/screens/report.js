@@ -28,7 +28,7 @@ function newDraft(kind) {
   return {
     kind, step: 1, place: device.lastPlace(), service: undefined, services: null, servicesError: null,
     text: '', scores: {}, attachments: [], phone: '', email: '', telegram: '', shareName: false, name: '',
-    bypass: false, sensitive: false, publicConsent: false, sex: null, age: null, disability: null,
+    bypass: false, sensitive: false, overcharged: false, publicConsent: false, sex: null, age: null, disability: null,
     errors: {}, sending: false, voiceState: 'idle', voiceSeconds: 0,
   };
 }
@@ -37,7 +37,7 @@ function newDraft(kind) {
 function stepOf(field) {
   if (!field) return 3;
   if (field === 'area' || field === 'service') return 1;
-  if (field === 'text' || field.startsWith('scores') || field === 'attachments') return 2;
+  if (field === 'text' || field.startsWith('scores') || field === 'attachments' || field === 'overcharged') return 2;
   return 3;
 }
 
@@ -218,8 +218,21 @@ function stepSay() {
       oninput: (v) => { d.text = v; delete d.errors.text; },
     }));
   }
+  if (d.kind === 'complaint') parts.push(overchargedPart());
   parts.push(attachmentsPart());
   return h('div', { class: 'step' }, parts);
+}
+
+// A complaint may say the citizen was asked for more than the official fee (counted in the
+// statistics per service); the fee is shown beside it when the catalogue has one.
+function overchargedPart() {
+  const d = draft;
+  const service = d.service && d.services ? d.services.find((s) => s.code === d.service) : null;
+  const known = service && service.fee_khr !== null && service.fee_khr !== undefined;
+  return h('div', { class: 'field overcharged' },
+    checkbox({ name: 'overcharged', label: t('report.overcharged'), hint: known ? feeLine(service) : null,
+      checked: d.overcharged, onchange: (v) => { d.overcharged = v; delete d.errors.overcharged; } }),
+    d.errors.overcharged ? h('p', { class: 'field-error' }, messageOf(d.errors.overcharged)) : null);
 }
 
 function attachmentsPart() {
@@ -426,6 +439,7 @@ async function body() {
   if (d.kind === 'complaint') {
     if (d.bypass) b.bypass_office = true;
     if (d.sensitive) b.sensitive = true;
+    if (d.overcharged) b.overcharged = true;
   }
   if (d.publicConsent) b.public_consent = true;
   const contact = {};
