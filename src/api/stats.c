@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "api/params.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/csv.h"
@@ -16,9 +17,10 @@
 #include "http/reply.h"
 #include "core/banned.h"
 
-#define QUOTES_DEFAULT 5
-#define QUOTES_MAX     20
-#define CSV_MAX_BYTES  (4 << 20)
+#define QUOTES_DEFAULT    5
+#define QUOTES_MAX        20
+#define CSV_MAX_BYTES     (4 << 20)
+#define STATS_OFFICES_MAX 10000 /* more than the country has */
 
 struct label {
     const char *key, *km, *en;
@@ -88,22 +90,10 @@ struct keyed {
     size_t count;
 };
 
-static bool query(struct request *r, const char *name, const char **out)
-{
-    int rc = req_query(r, name, out);
-    if (rc < 0) {
-        reply_error(r, rc == -2 ? ERR_INVALID_UTF8 : ERR_TOO_LONG, name);
-        return false;
-    }
-    if (*out && !**out)
-        *out = NULL; /* an empty value counts as absent */
-    return true;
-}
-
 static bool parse_scope(struct request *r, struct stats_ask *q)
 {
     const char *area, *office;
-    if (!query(r, "area", &area) || !query(r, "office", &office))
+    if (!param_text(r, "area", &area) || !param_text(r, "office", &office))
         return false;
     if (area && office) {
         reply_error(r, ERR_INVALID_VALUE, "office");
@@ -136,7 +126,7 @@ static bool parse_scope(struct request *r, struct stats_ask *q)
 static bool parse_month(struct request *r, const char *name, int fallback, int *out)
 {
     const char *v;
-    if (!query(r, name, &v))
+    if (!param_text(r, name, &v))
         return false;
     *out = v ? stats_month_parse(v) : fallback;
     if (*out < 0) {
@@ -163,7 +153,7 @@ static bool parse_period(struct request *r, struct stats_ask *q)
 static bool parse_by(struct request *r, struct stats_ask *q)
 {
     const char *by, *format;
-    if (!query(r, "by", &by) || !query(r, "format", &format))
+    if (!param_text(r, "by", &by) || !param_text(r, "format", &format))
         return false;
     q->by = NULL;
     for (size_t i = 0; by && i < sizeof breakdowns / sizeof *breakdowns; i++)
@@ -252,7 +242,23 @@ static int keys_areas(struct request *r, const struct stats_ask *q, struct keyed
     return STORE_OK;
 }
 
-/* Offices are labelled after the query: only those with cases are looked up. */
+/* The offices that sit in the area (all, for the nation), by code; an office elsewhere that
+ * handles cases of the area (an ombudsman above, the ministry) is looked up by label_of. */
+static int keys_offices(struct request *r, const struct stats_ask *q, struct keyed *k)
+{
+    struct office_filter f = {.scope_prefix = q->area.code ? q->area.code : "",
+                              .limit = STATS_OFFICES_MAX};
+    struct office_list l;
+    int rc = store_offices_search(r->read_store, r->arena, &f, &l);
+    if (rc != STORE_OK)
+        return rc;
+    keyed_alloc(r->arena, k, l.count);
+    for (size_t i = 0; i < l.count; i++)
+        keyed_add(k, arena_printf(r->arena, "%lld", (long long)l.items[i].id), l.items[i].name_km,
+                  l.items[i].name_en);
+    return STORE_OK;
+}
+
 static int keys_for(struct request *r, const struct stats_ask *q, struct keyed *k)
 {
     if (!q->by) {
@@ -267,25 +273,22 @@ static int keys_for(struct request *r, const struct stats_ask *q, struct keyed *
         return keys_areas(r, q, k);
     if (strcmp(q->by->by, "service") == 0)
         return keys_services(r, k);
-    keyed_alloc(r->arena, k, 0);
-    return STORE_OK;
+    return keys_offices(r, q, k);
 }
 
-static void label_of(struct request *r, const struct stats_ask *q, const struct keyed *k,
-                     const char *key, const char **km, const char **en)
+static void label_of(struct request *r, const struct keyed *k, const struct public_row *row,
+                     const char **km, const char **en)
 {
-    *km = *en = key;
-    for (size_t i = 0; i < k->count; i++)
-        if (strcmp(k->keys[i], key) == 0) {
-            *km = k->km[i];
-            *en = k->en[i];
-            return;
-        }
     struct office o;
-    if (q->by && strcmp(q->by->by, "office") == 0 &&
-        store_office_get(r->read_store, r->arena, strtoll(key, NULL, 10), &o) == STORE_OK) {
+    if (row->key_index >= 0) {
+        *km = k->km[row->key_index];
+        *en = k->en[row->key_index];
+    } else if (store_office_get(r->read_store, r->arena, strtoll(row->key, NULL, 10), &o) ==
+               STORE_OK) { /* only offices are looked up after the query */
         *km = o.name_km;
         *en = o.name_en;
+    } else {
+        *km = *en = row->key;
     }
 }
 
@@ -372,7 +375,7 @@ static void reply_stats_json(struct request *r, const struct stats_ask *q, const
     json_t *rows = json_array();
     for (size_t i = 0; i < st->count; i++) {
         const char *km, *en;
-        label_of(r, q, k, st->rows[i].key, &km, &en);
+        label_of(r, k, &st->rows[i], &km, &en);
         json_t *row =
             json_pack("{s:s,s:s,s:s}", "key", st->rows[i].key, "label_km", km, "label_en", en);
         figures_json(row, &st->rows[i].f);
@@ -451,7 +454,7 @@ static void reply_stats_csv(struct request *r, const struct stats_ask *q, const 
     csv_header(&b);
     for (size_t i = 0; i < st->count; i++) {
         const char *km, *en;
-        label_of(r, q, k, st->rows[i].key, &km, &en);
+        label_of(r, k, &st->rows[i], &km, &en);
         csv_row(&b, st->rows[i].key, en, km, &st->rows[i].f);
     }
     csv_row(&b, "total", "Total", "សរុប", &st->total);
@@ -509,7 +512,7 @@ void h_stats_quotes(struct request *r)
     memset(&q, 0, sizeof q);
     long long limit = QUOTES_DEFAULT;
     const char *lim;
-    if (!parse_scope(r, &q) || !parse_period(r, &q) || !query(r, "limit", &lim))
+    if (!parse_scope(r, &q) || !parse_period(r, &q) || !param_text(r, "limit", &lim))
         return;
     if (lim) {
         char *end;

@@ -252,94 +252,135 @@ static void fill_rates(struct public_figures *f)
     f->rating = share(s[SC_RATING_SUM], s[SC_RATING_N]);
 }
 
-static bool same_key(const char *a, const char *b)
+/* The raw rows of one key. Every raw row type starts with its `const char *key`; the
+ * arrays are sorted by key once (sort_raw), so a key's rows are one run found by bisection. */
+struct run {
+    const char *first;
+    size_t count, size;
+};
+
+static const char *key_of(const void *item)
 {
-    return strcmp(a ? a : "", b ? b : "") == 0;
+    const char *key = *(const char *const *)item;
+    return key ? key : "";
 }
 
-static void fill_delays(struct public_figures *f, const struct stats_raw *raw, const char *key)
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(key_of(a), key_of(b));
+}
+
+static void sort_by_key(void *items, size_t n, size_t size)
+{
+    if (n > 1) /* (qsort is not given the NULL of an empty list) */
+        qsort(items, n, size, by_key);
+}
+
+static void sort_raw(struct stats_raw *raw)
+{
+    sort_by_key(raw->sums, raw->sums_count, sizeof *raw->sums);
+    sort_by_key(raw->delays, raw->delays_count, sizeof *raw->delays);
+    sort_by_key(raw->scores, raw->scores_count, sizeof *raw->scores);
+}
+
+static struct run run_of(const void *items, size_t n, size_t size, const char *key)
+{
+    const char *base = items;
+    if (n == 0)
+        return (struct run){NULL, 0, size};
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(key_of(base + mid * size), key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < n && strcmp(key_of(base + end * size), key) == 0)
+        end++;
+    return (struct run){base + lo * size, end - lo, size};
+}
+
+#define RUN(array, count, key) run_of((array), (count), sizeof *(array), (key))
+
+static void fill_delays(struct public_figures *f, struct run r)
 {
     long long hist[2][MAX_DAYS] = {{0}};
-    for (size_t i = 0; i < raw->delays_count; i++) {
-        const struct stats_delay *d = &raw->delays[i];
-        if (same_key(d->key, key) && d->days >= 0 && d->days < MAX_DAYS)
-            hist[d->measure == STATS_ANSWER][d->days] += d->n;
-    }
+    const struct stats_delay *d = (const struct stats_delay *)r.first;
+    for (size_t i = 0; i < r.count; i++)
+        if (d[i].days >= 0 && d[i].days < MAX_DAYS)
+            hist[d[i].measure == STATS_ANSWER][d[i].days] += d[i].n;
     struct stats_percentiles *out[2] = {&f->acknowledge_days, &f->answer_days};
     for (int m = 0; m < 2; m++) {
         long long n = 0;
-        for (int d = 0; d < MAX_DAYS; d++)
-            n += hist[m][d];
+        for (int day = 0; day < MAX_DAYS; day++)
+            n += hist[m][day];
         out[m]->median = n >= STATS_MIN_CELL ? stats_percentile(hist[m], MAX_DAYS, 0.5) : -1;
         out[m]->p90 = n >= STATS_MIN_CELL ? stats_percentile(hist[m], MAX_DAYS, 0.9) : -1;
     }
 }
 
-static void fill_scores(struct public_figures *f, const struct stats_raw *raw, const char *key)
+static void fill_scores(struct public_figures *f, struct run r)
 {
+    const struct stats_score *sc = (const struct stats_score *)r.first;
     for (int c = 0; c < FEEDBACK_CRITERIA; c++) {
         long long n = 0, sum = 0;
-        for (size_t i = 0; i < raw->scores_count; i++) {
-            const struct stats_score *s = &raw->scores[i];
-            if (same_key(s->key, key) && strcmp(s->criterion, feedback_criteria[c]) == 0) {
-                n += s->n;
-                sum += s->sum;
+        for (size_t i = 0; i < r.count; i++)
+            if (strcmp(sc[i].criterion, feedback_criteria[c]) == 0) {
+                n += sc[i].n;
+                sum += sc[i].sum;
             }
-        }
         f->score[c] = share(sum, n);
     }
 }
 
-static void fill_figures(struct public_figures *f, const struct stats_raw *raw, const char *key)
+/* The figures of one key; returns the index of its raw sums row, or -1 if it has none. */
+static long fill_figures(struct public_figures *f, const struct stats_raw *raw, const char *key)
 {
     memset(f, 0, sizeof *f);
-    for (size_t i = 0; raw && i < raw->sums_count; i++)
-        if (same_key(raw->sums[i].key, key))
-            for (int c = 0; c < STATS_COUNTERS; c++)
-                f->sums[c] += raw->sums[i].count[c];
+    struct run sums = RUN(raw->sums, raw->sums_count, key);
+    const struct stats_sums *row = (const struct stats_sums *)sums.first;
+    for (size_t i = 0; i < sums.count; i++)
+        for (int c = 0; c < STATS_COUNTERS; c++)
+            f->sums[c] += row[i].count[c];
     fill_rates(f);
-    if (raw) {
-        fill_delays(f, raw, key);
-        fill_scores(f, raw, key);
-    } else {
-        f->acknowledge_days = f->answer_days = (struct stats_percentiles){-1, -1};
-        for (int c = 0; c < FEEDBACK_CRITERIA; c++)
-            f->score[c] = -1;
-    }
+    fill_delays(f, RUN(raw->delays, raw->delays_count, key));
+    fill_scores(f, RUN(raw->scores, raw->scores_count, key));
+    return sums.count ? (long)(row - raw->sums) : -1;
 }
 
-static bool listed(const char *const *keys, size_t nkeys, const char *key)
-{
-    for (size_t i = 0; i < nkeys; i++)
-        if (same_key(keys[i], key))
-            return true;
-    return false;
-}
-
+/* Adds the row of a key; `placed` marks the raw sums rows that have a row now. */
 static void add_row(struct public_stats *st, const struct stats_raw *rows, const char *key,
-                    bool keep_empty)
+                    int key_index, bool keep_empty, bool *placed)
 {
     struct public_row *row = &st->rows[st->count];
     row->key = key;
-    fill_figures(&row->f, rows, key);
+    row->key_index = key_index;
+    long at = fill_figures(&row->f, rows, key);
+    if (at >= 0)
+        placed[at] = true;
     if (keep_empty || row->f.sums[SC_CASES] != 0)
         st->count++;
 }
 
-void public_stats_build(struct arena *a, const struct stats_raw *total,
-                        const struct stats_raw *rows, const char *const *keys, size_t nkeys,
-                        bool keep_empty, struct public_stats *out)
+void public_stats_build(struct arena *a, struct stats_raw *total, struct stats_raw *rows,
+                        const char *const *keys, size_t nkeys, bool keep_empty,
+                        struct public_stats *out)
 {
     memset(out, 0, sizeof *out);
+    sort_raw(total);
     fill_figures(&out->total, total, "");
     if (rows) {
+        sort_raw(rows);
         size_t cap = nkeys + rows->sums_count;
         out->rows = arena_alloc(a, (cap ? cap : 1) * sizeof *out->rows);
+        bool *placed = arena_zalloc(a, rows->sums_count + 1);
         for (size_t i = 0; i < nkeys; i++)
-            add_row(out, rows, keys[i], keep_empty);
+            add_row(out, rows, keys[i], (int)i, keep_empty, placed);
         for (size_t i = 0; i < rows->sums_count; i++)
-            if (!listed(keys, nkeys, rows->sums[i].key))
-                add_row(out, rows, rows->sums[i].key, false);
+            if (!placed[i])
+                add_row(out, rows, rows->sums[i].key, -1, false, placed);
     }
     public_stats_suppress(out);
 }

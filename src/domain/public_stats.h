@@ -41,6 +41,7 @@ struct public_figures {
 
 struct public_row {
     const char *key;
+    int key_index; /* its place in the keys given to public_stats_build; -1: not among them */
     struct public_figures f;
 };
 
@@ -51,13 +52,13 @@ struct public_stats {
 };
 
 /* Builds the figures of a query: `total` is the raw answer grouped by nothing, `rows` the
- * same query grouped by the breakdown (NULL: no breakdown). keys/nkeys give the rows'
- * order; keys found in `rows` but not in `keys` follow in the store's order. With
- * keep_empty every key gets a row, otherwise keys without a case are left out. Hides what
- * must be hidden. */
-void public_stats_build(struct arena *a, const struct stats_raw *total,
-                        const struct stats_raw *rows, const char *const *keys, size_t nkeys,
-                        bool keep_empty, struct public_stats *out);
+ * same query grouped by the breakdown (NULL: no breakdown); both are sorted by key here.
+ * keys/nkeys give the rows' order; keys found in `rows` but not in `keys` follow in key
+ * order. With keep_empty every key gets a row, otherwise keys without a case are left out.
+ * Hides what must be hidden. */
+void public_stats_build(struct arena *a, struct stats_raw *total, struct stats_raw *rows,
+                        const char *const *keys, size_t nkeys, bool keep_empty,
+                        struct public_stats *out);
 
 /* The hiding rule alone, over figures whose counts are set (exposed for tests). */
 void public_stats_suppress(struct public_stats *st);

@@ -3,7 +3,6 @@
  * rebuild (one grouped INSERT per table: PostgreSQL aggregates by hashing, where SQLite
  * needs sqlite_rollup.c) and recount check of the roll-ups from the view case_stat_rows,
  * and the pause of the triggers for bulk loads. The scopes travel as one JSON array. */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,16 +64,6 @@ static void read_score(PGresult *r, int row, struct arena *a, void *item)
     s->sum = pg_col_int(r, row, 3);
 }
 
-static char *scopes_json(const struct stats_query *q)
-{
-    json_t *list = json_array();
-    for (size_t i = 0; i < q->scope_count; i++)
-        json_array_append_new(list, json_string(q->scopes[i]));
-    char *text = json_dumps(list, JSON_COMPACT);
-    json_decref(list);
-    return text;
-}
-
 static int read_table(struct pg_store *s, const char *sql, const char *scopes,
                       const struct stats_query *q, struct arena *a, size_t size, pg_row_reader read,
                       void **items, size_t *count)
@@ -94,7 +83,7 @@ int pgs_stats_read(struct store *base, struct arena *a, const struct stats_query
     memset(out, 0, sizeof *out);
     if ((unsigned)q->group > STATS_BY_MONTH)
         return STORE_FAILED;
-    char *scopes = scopes_json(q);
+    char *scopes = store_stats_scopes_json(q);
     if (!scopes)
         return STORE_FAILED;
     int rc = read_table(s, sql_cells[q->group], scopes, q, a, sizeof *out->sums, read_sums,
@@ -164,15 +153,14 @@ int pgs_stats_quotes(struct store *base, struct arena *a, const struct stats_quo
     " WHERE r.dim IN " DETAILED " GROUP BY 1, 2, 3, 4, 5"
 
 /* The recounts group a row per case, place and breakdown (40 a case): with room to hash
- * them in memory they take a third of the time of sorting on disk. For this connection
- * only, and reset afterwards. */
+ * them in memory they take a third of the time of sorting on disk. */
 #define BIG_WORK_MEM "SET work_mem = '128MB'"
 
 int pgs_stats_rebuild(struct store *base)
 {
     struct pg_store *s = pg_impl(base);
     static const char *const steps[] = {
-        BIG_WORK_MEM,
+        "SET LOCAL work_mem = '128MB'", /* rebuild runs in store_tx: until its end */
         "DELETE FROM stats_cells",
         "DELETE FROM stats_delays",
         "DELETE FROM stats_scores",
@@ -183,7 +171,6 @@ int pgs_stats_rebuild(struct store *base)
     int rc = STORE_OK;
     for (size_t i = 0; rc == STORE_OK && i < sizeof steps / sizeof *steps; i++)
         rc = pg_simple(s, steps[i], "stats_rebuild");
-    pg_simple(s, "RESET work_mem", "stats_rebuild");
     return rc;
 }
 

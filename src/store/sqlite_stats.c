@@ -2,7 +2,6 @@
  * stats_scores; kept by the triggers of migration 0005), the published quotations, and the
  * recount check of the roll-ups against the view case_stat_rows (the rebuild is in
  * sqlite_rollup.c). */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,16 +62,6 @@ static void read_score(sqlite3_stmt *st, struct arena *a, void *item)
     row->sum = sqlite3_column_int64(st, 3);
 }
 
-static char *scopes_json(const struct stats_query *q)
-{
-    json_t *list = json_array();
-    for (size_t i = 0; i < q->scope_count; i++)
-        json_array_append_new(list, json_string(q->scopes[i]));
-    char *text = json_dumps(list, JSON_COMPACT);
-    json_decref(list);
-    return text;
-}
-
 static int read_table(struct sqlite_store *s, const char *sql, const char *scopes,
                       const struct stats_query *q, struct arena *a, size_t size, sq_row_reader read,
                       void **items, size_t *count)
@@ -94,7 +83,7 @@ int sqs_stats_read(struct store *base, struct arena *a, const struct stats_query
     memset(out, 0, sizeof *out);
     if ((unsigned)q->group > STATS_BY_MONTH)
         return STORE_FAILED;
-    char *scopes = scopes_json(q);
+    char *scopes = store_stats_scopes_json(q);
     if (!scopes)
         return STORE_FAILED;
     int rc = read_table(s, sql_cells[q->group], scopes, q, a, sizeof *out->sums, read_sums,

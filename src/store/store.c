@@ -2,6 +2,7 @@
  * wrappers are the one place where store failures are counted for /metrics. */
 #include "store/store.h"
 
+#include <jansson.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
@@ -26,7 +27,7 @@ static int counted(int rc)
     return rc;
 }
 
-static bool is_postgres_url(const char *url)
+bool store_is_postgres_url(const char *url)
 {
     return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
 }
@@ -34,7 +35,7 @@ static bool is_postgres_url(const char *url)
 int store_open(const char *url, struct store **out, const char **err)
 {
     *out = NULL;
-    if (is_postgres_url(url))
+    if (store_is_postgres_url(url))
         return counted(postgres_store_open(url, out, err));
     return counted(sqlite_store_open(url, out, err));
 }
@@ -498,4 +499,14 @@ int store_stats_check(struct store *s, long long *differences)
 int store_stats_pause(struct store *s, bool paused)
 {
     return counted(s->ops->stats_pause(s, paused));
+}
+
+char *store_stats_scopes_json(const struct stats_query *q)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < q->scope_count; i++)
+        json_array_append_new(list, json_string(q->scopes[i]));
+    char *text = json_dumps(list, JSON_COMPACT);
+    json_decref(list);
+    return text;
 }

@@ -80,7 +80,8 @@ struct store_ops {
                       struct case_list *out);
     /* cases past a deadline they were not yet escalated for, oldest first. PostgreSQL
      * locks them until the caller's transaction ends and concurrent callers (other nodes)
-     * skip them, so that each is escalated once. */
+     * skip them (today every write transaction also holds the engine's one write lock, so
+     * a second node only finds them after the first committed, no longer overdue). */
     int (*cases_overdue)(struct store *s, struct arena *a, const char *now, size_t limit,
                          struct case_list *out);
     int (*event_insert)(struct store *s, struct event_row *e); /* sets e->id */
@@ -187,6 +188,8 @@ struct store {
 /* Opens a connection: "postgres://" or "postgresql://" URLs select PostgreSQL, anything
  * else is a SQLite file path. Returns 0 or a store_status; *err gets a static message. */
 int store_open(const char *url, struct store **out, const char **err);
+/* Whether the URL selects PostgreSQL ("postgres://" or "postgresql://"). */
+bool store_is_postgres_url(const char *url);
 void store_close(struct store *s);
 const char *store_engine(const struct store *s);
 
@@ -305,6 +308,8 @@ int store_stats_quotes(struct store *s, struct arena *a, const struct stats_quot
 int store_stats_rebuild(struct store *s);
 int store_stats_pause(struct store *s, bool paused);
 int store_stats_check(struct store *s, long long *differences);
+/* For the engines: a query's scopes as one JSON array text (free() it; NULL: no memory). */
+char *store_stats_scopes_json(const struct stats_query *q);
 
 /* Counts failed store calls since start (for /metrics). */
 unsigned long long store_error_count(void);

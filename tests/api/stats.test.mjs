@@ -302,6 +302,11 @@ describe('synthetic cases', () => {
         const kinds = await getJson(s.url, `/api/v1/stats?by=kind&from=${since}`);
         assert.equal(kinds.rows.length, 4);
         assert.ok(nation.total.response_rate > 0 && nation.total.response_rate < 1);
+        const offices = await getJson(s.url, `/api/v1/stats?by=office&from=${since}`);
+        assert.ok(offices.rows.length > 20);
+        assert.ok(offices.rows.every((r) => r.label_en && r.label_en !== r.key), 'every office named');
+        const sum = offices.rows.reduce((n, r) => n + (r.cases ?? 0), 0);
+        assert.ok(sum <= 400, `the shown office counts (${sum}) stay within the total`);
       } finally {
         await s.stop();
       }
