@@ -112,7 +112,7 @@ int cmd_migrate_store(int argc, char **argv)
         return opt_fail("unexpected argument", argv[optind]);
     if (!from || !to)
         return opt_fail("--from and --to are required", NULL);
-    if (strncmp(to, "postgres://", 11) != 0 && strncmp(to, "postgresql://", 13) != 0)
+    if (!store_is_postgres_url(to))
         return opt_fail("--to must be a postgresql:// URL", NULL);
     return run(from, to, copy);
 }

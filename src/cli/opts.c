@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 #include <string.h>
+#include "store/store.h"
 #include "core/banned.h"
 
 const char *opt_env(const char *name, const char *fallback)
@@ -58,7 +59,7 @@ const char *opt_keys_path(const char *given, const char *db)
     const char *env = opt_env("OURVOICE_KEYS", NULL);
     if (env)
         return env;
-    if (strncmp(db, "postgres://", 11) == 0 || strncmp(db, "postgresql://", 13) == 0)
+    if (store_is_postgres_url(db))
         return NULL; /* a URL names no folder to keep keys next to */
     static char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s.keys", db) >= sizeof path)

@@ -465,7 +465,7 @@ int cmd_seed(int argc, char **argv)
     struct store *s;
     const char *err = NULL;
     if (store_open(db, &s, &err) != STORE_OK)
-        return opt_fail(err, db), 1;
+        return opt_fail(err, opt_db_shown(db)), 1;
     int rc = seed_cases(s, n, (uint64_t)seed * 0x2545F4914F6CDD1Dull + 1, months);
     store_close(s);
     if (rc != STORE_OK) {

@@ -11,7 +11,6 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "http/server.h"
-#include "http/static.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -140,8 +139,7 @@ int cmd_serve(int argc, char **argv)
         return opt_fail("the database is not initialised; run `ourvoice init --db FILE` first",
                         NULL),
                1;
-    /* the dashboard's maps are served from the data folder, not copied into web/ */
-    static_set_data_dir(data_dir);
+    cfg.data_dir = data_dir; /* the dashboard's maps come from there, not copied into web/ */
     if (cfg.test_hooks)
         log_warn("test_hooks_enabled", "note=\"test endpoints are on; never in production\"");
     int status = server_run(&cfg, &api_routes);

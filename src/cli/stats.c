@@ -26,7 +26,7 @@ static int run(const char *verb, const char *db)
     struct store *s;
     const char *err = NULL;
     if (store_open(db, &s, &err) != STORE_OK)
-        return opt_fail(err, db), 1;
+        return opt_fail(err, opt_db_shown(db)), 1;
     int rc, exit_code = 0;
     if (strcmp(verb, "rebuild") == 0) {
         rc = store_tx(s, rebuild, NULL);

@@ -611,7 +611,7 @@ static int validate(const struct user_opts *o)
 /* The database must exist: opening a missing SQLite file would create an empty one. */
 static bool is_sqlite_path(const char *db)
 {
-    return strncmp(db, "postgres://", 11) != 0 && strncmp(db, "postgresql://", 13) != 0;
+    return !store_is_postgres_url(db);
 }
 
 int cmd_user(int argc, char **argv)
@@ -649,7 +649,7 @@ int cmd_user(int argc, char **argv)
     r->o = &o;
     const char *err = NULL;
     if (store_open(o.db, &r->s, &err) != STORE_OK) {
-        fprintf(stderr, "ourvoice: %s: %s\n", err, o.db);
+        fprintf(stderr, "ourvoice: %s: %s\n", err, opt_db_shown(o.db));
         sodium_free(r);
         return 1;
     }

@@ -126,3 +126,14 @@ bool text_is_digits(const char *s, size_t max)
             return false;
     return n > 0;
 }
+
+char *text_prefix_end(struct arena *a, const char *prefix)
+{
+    char *end = arena_strdup(a, prefix);
+    size_t n = strlen(end);
+    while (n && (unsigned char)end[n - 1] == 0xff)
+        end[--n] = '\0';
+    if (n)
+        end[n - 1]++;
+    return end;
+}

@@ -556,7 +556,7 @@ int server_run(const struct server_config *cfg, const struct route_table *routes
     current_routes = routes;
     metrics_init(routes);
     const char *err = NULL;
-    if (static_load(cfg->web_dir, &srv.site, &err) < 0) {
+    if (static_load(cfg->web_dir, cfg->data_dir, &srv.site, &err) < 0) {
         log_error("start_failed", "reason=\"%s\"", err);
         return 1;
     }

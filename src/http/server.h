@@ -17,8 +17,9 @@ struct server_config {
     const char *bind;
     int port; /* 0: any free port (printed on stdout) */
     const char *web_dir;
-    int loops;   /* 0: one per core */
-    int workers; /* 0: one per core */
+    const char *data_dir; /* its geo/ maps are served to the dashboard; NULL: none */
+    int loops;            /* 0: one per core */
+    int workers;          /* 0: one per core */
     size_t max_body;
     bool test_hooks;
     /* Checks a non-public route's caller (token or session); on failure it replies and

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "core/alloc.h"
@@ -29,8 +30,6 @@ struct static_site {
     struct file *files;
     size_t count, cap, total;
 };
-
-static const char *geo_data_dir; /* set once at start-up, before static_load */
 
 static const struct {
     const char *ext, *type;
@@ -132,8 +131,9 @@ static void add_hash(struct buf *b, const char *p, const char *end)
 /* A page's inline <script> and <style> blocks (the citizen app's first screen comes whole
  * in its index.html, so that a slow phone needs no second round trip to show it) are
  * allowed by the SHA-256 of their exact text in the page's own policy; nothing else inline
- * is, and never 'unsafe-inline'. NULL when the page has none: the default policy applies. */
-static char *page_csp(const unsigned char *data, size_t len)
+ * is, and never 'unsafe-inline'. *csp is NULL when the page has none: the default policy
+ * applies. -1 when the page has more blocks than a policy can name. */
+static int page_csp(const unsigned char *data, size_t len, char **csp)
 {
     const char *p = (const char *)data, *end = p + len;
     struct buf scripts, styles;
@@ -163,12 +163,13 @@ static char *page_csp(const unsigned char *data, size_t len)
             add_hash(script ? &scripts : &styles, body, close);
         p = close;
     }
-    char *csp = NULL; /* too many blocks to name: none is allowed */
-    if (!buf_failed(&scripts) && !buf_failed(&styles) && (scripts.len || styles.len))
-        csp = reply_csp_with(buf_cstr(&scripts), buf_cstr(&styles));
+    int rc = buf_failed(&scripts) || buf_failed(&styles) ? -1 : 0;
+    *csp = rc == 0 && (scripts.len || styles.len)
+               ? reply_csp_with(buf_cstr(&scripts), buf_cstr(&styles))
+               : NULL;
     buf_release(&scripts);
     buf_release(&styles);
-    return csp;
+    return rc;
 }
 
 static int add_file(struct static_site *site, const char *path, const char *url, const char **err)
@@ -212,23 +213,21 @@ static int add_file(struct static_site *site, const char *path, const char *url,
     snprintf(f->etag_gz, sizeof f->etag_gz, "\"%s-gz\"", hex);
     if (compress && f->len > 256)
         gzip(f);
-    if (strncmp(f->type, "text/html;", 10) == 0)
-        f->csp = page_csp(f->data, f->len);
+    if (strncmp(f->type, "text/html;", 10) == 0 && page_csp(f->data, f->len, &f->csp) < 0) {
+        free(f->data);
+        free(f->gz);
+        free(f->url);
+        *err = "an HTML page of the web folder has too many inline blocks for its policy";
+        return -1;
+    }
     site->total += f->len;
     site->count++;
     return 0;
 }
 
-static bool ends_with(const char *name, const char *suffix)
-{
-    size_t n = strlen(name), k = strlen(suffix);
-    return n > k && strcmp(name + n - k, suffix) == 0;
-}
-
-/* Walks dir, adding each regular file (only those whose name ends in `only`, unless it is
- * NULL) at url_prefix + its relative path. */
-static int walk(struct static_site *site, const char *dir, const char *url_prefix, const char *only,
-                int depth, const char **err)
+/* Walks dir, adding each regular file at url_prefix + its relative path. */
+static int walk(struct static_site *site, const char *dir, const char *url_prefix, int depth,
+                const char **err)
 {
     if (depth > 8)
         return 0;
@@ -250,8 +249,8 @@ static int walk(struct static_site *site, const char *dir, const char *url_prefi
             /* skip what cannot be named or read */
         } else if (S_ISDIR(st.st_mode)) {
             buf_addc(&url, '/');
-            rc = walk(site, buf_cstr(&path), buf_cstr(&url), only, depth + 1, err);
-        } else if (S_ISREG(st.st_mode) && (!only || ends_with(e->d_name, only))) {
+            rc = walk(site, buf_cstr(&path), buf_cstr(&url), depth + 1, err);
+        } else if (S_ISREG(st.st_mode)) {
             rc = add_file(site, buf_cstr(&path), buf_cstr(&url), err);
         }
         buf_release(&path);
@@ -266,12 +265,30 @@ static int by_url(const void *a, const void *b)
     return strcmp(((const struct file *)a)->url, ((const struct file *)b)->url);
 }
 
-void static_set_data_dir(const char *data_dir)
+/* The dashboard's maps: the boundaries have one copy in the tree, data/geo; the two the
+ * dashboard draws join the table (same limits, same gzip copies), nothing else of data/. */
+static int add_maps(struct static_site *site, const char *data_dir, const char **err)
 {
-    geo_data_dir = data_dir;
+    static const char *const maps[] = {"provinces.geojson", "districts_2014.geojson"};
+    for (size_t i = 0; data_dir && i < sizeof maps / sizeof *maps; i++) {
+        struct buf path, url;
+        buf_init(&path, 4096);
+        buf_init(&url, 256);
+        buf_addf(&path, "%s/geo/%s", data_dir, maps[i]);
+        buf_addf(&url, "/dashboard/geo/%s", maps[i]);
+        int rc = buf_failed(&path) || access(buf_cstr(&path), R_OK) < 0
+                     ? 0 /* a data folder without maps: the dashboard draws tables only */
+                     : add_file(site, buf_cstr(&path), buf_cstr(&url), err);
+        buf_release(&path);
+        buf_release(&url);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
 }
 
-int static_load(const char *web_dir, struct static_site **out, const char **err)
+int static_load(const char *web_dir, const char *data_dir, struct static_site **out,
+                const char **err)
 {
     struct static_site *site = xcalloc(1, sizeof *site);
     static const char *const apps[][2] = {{"citizen", "/"},
@@ -282,27 +299,16 @@ int static_load(const char *web_dir, struct static_site **out, const char **err)
         struct buf dir;
         buf_init(&dir, 4096);
         buf_addf(&dir, "%s/%s", web_dir, apps[i][0]);
-        int rc = walk(site, buf_cstr(&dir), apps[i][1], NULL, 0, err);
+        int rc = walk(site, buf_cstr(&dir), apps[i][1], 0, err);
         buf_release(&dir);
         if (rc < 0) {
             static_free(site);
             return -1;
         }
     }
-    if (geo_data_dir) {
-        /* The dashboard's maps: the boundaries have one copy in the tree, data/geo, and
-         * only its *.geojson files join the table (same limits, same gzip copies). */
-        struct buf dir;
-        buf_init(&dir, 4096);
-        buf_addf(&dir, "%s/geo", geo_data_dir);
-        int rc = buf_failed(&dir)
-                     ? 0
-                     : walk(site, buf_cstr(&dir), "/dashboard/geo/", ".geojson", 0, err);
-        buf_release(&dir);
-        if (rc < 0) {
-            static_free(site);
-            return -1;
-        }
+    if (add_maps(site, data_dir, err) < 0) {
+        static_free(site);
+        return -1;
     }
     qsort(site->files, site->count, sizeof *site->files, by_url);
     *out = site;

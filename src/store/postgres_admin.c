@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/postgres_internal.h"
+#include "core/text.h"
 #include "core/banned.h"
 
 /* ---- case scopes ----
@@ -59,7 +60,7 @@ static void bind_scope(struct pg_params *p, struct arena *a, const struct case_f
         break;
     case SC_AREA:
         pg_text(p, 2, f->area_prefix);
-        pg_text(p, 13, pg_prefix_end(a, f->area_prefix));
+        pg_text(p, 13, text_prefix_end(a, f->area_prefix));
         break;
     case SC_ALL:
         break;
@@ -682,7 +683,7 @@ int pga_audit_search(struct store *base, struct arena *a, const struct audit_fil
     pg_id(&p, 4, f->before_id);
     if (f->area_prefix) {
         pg_text(&p, 5, f->area_prefix);
-        pg_text(&p, 6, pg_prefix_end(a, f->area_prefix));
+        pg_text(&p, 6, text_prefix_end(a, f->area_prefix));
     }
     pg_int(&p, 7, (long long)(f->limit ? f->limit : 50));
     return pg_collect(pg_impl(base), sql, &p, a, sizeof(struct audit_view), read_audit_view,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/postgres_internal.h"
+#include "core/text.h"
 #include "core/banned.h"
 
 /* ---- offices, routing, deadlines, holidays ---- */
@@ -321,7 +322,7 @@ int pgc_cases_list(struct store *base, struct arena *a, const struct case_filter
     pg_id(&p, 1, f->office_id);
     if (sql == sql_cases_by_area) {
         pg_text(&p, 2, f->area_prefix);
-        pg_text(&p, 13, pg_prefix_end(a, f->area_prefix));
+        pg_text(&p, 13, text_prefix_end(a, f->area_prefix));
     }
     pg_id(&p, 3, f->ccwc_office_id);
     pg_id(&p, 4, f->hide_origin_office);

@@ -88,8 +88,6 @@ void pg_col_hash(PGresult *r, int row, int col, unsigned char *out, size_t n);
 void pg_read_office(PGresult *r, int row, struct arena *a, void *item);
 void pg_read_service(PGresult *r, int row, struct arena *a, void *item);
 
-/* The first string after every string that starts with prefix ("12" → "13"). */
-char *pg_prefix_end(struct arena *a, const char *prefix);
 /* An ILIKE pattern matching q anywhere, its wildcards and backslashes escaped. */
 const char *pg_substring_pattern(struct arena *a, const char *q);
 

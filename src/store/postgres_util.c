@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "store/postgres_internal.h"
+#include "core/text.h"
 #include "core/banned.h"
 
 /* The OID of type text (catalog/pg_type.h is not among libpq's client headers). */
@@ -429,30 +430,14 @@ void pg_read_service(PGresult *r, int row, struct arena *a, void *item)
 
 /* ---- text ---- */
 
-char *pg_prefix_end(struct arena *a, const char *prefix)
-{
-    char *end = arena_strdup(a, prefix);
-    size_t n = strlen(end);
-    while (n && (unsigned char)end[n - 1] == 0xff)
-        end[--n] = '\0';
-    if (n)
-        end[n - 1]++;
-    return end;
-}
-
 const char *pg_substring_pattern(struct arena *a, const char *q)
 {
-    size_t n = strlen(q), extra = 0;
-    for (size_t i = 0; i < n; i++)
-        extra += q[i] == '%' || q[i] == '_' || q[i] == '\\';
-    char *out = arena_alloc(a, n + extra + 3), *p = out;
-    *p++ = '%';
-    for (size_t i = 0; i < n; i++) {
-        if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
-            *p++ = '\\';
-        *p++ = q[i];
-    }
-    *p++ = '%';
-    *p = '\0';
+    struct buf b;
+    buf_init(&b, 2 * strlen(q) + 3);
+    buf_addc(&b, '%');
+    text_like_escape(q, &b);
+    buf_addc(&b, '%');
+    char *out = arena_strdup(a, buf_cstr(&b));
+    buf_release(&b);
     return out;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/sqlite_internal.h"
+#include "core/text.h"
 #include "core/banned.h"
 
 /* ---- case scopes ----
@@ -48,18 +49,6 @@ static enum scope scope_of(const struct case_filter *f)
                                                : SC_ALL;
 }
 
-/* The first string after every string that starts with prefix ("12" → "13"). */
-static char *prefix_end(struct arena *a, const char *prefix)
-{
-    char *end = arena_strdup(a, prefix);
-    size_t n = strlen(end);
-    while (n && (unsigned char)end[n - 1] == 0xff)
-        end[--n] = '\0';
-    if (n)
-        end[n - 1]++;
-    return end;
-}
-
 /* The FTS5 query for free text: a phrase, quotes doubled. */
 static const char *fts_phrase(struct arena *a, const char *q)
 {
@@ -89,7 +78,7 @@ static void bind_scope(sqlite3_stmt *st, struct arena *a, const struct case_filt
         break;
     case SC_AREA:
         sq_bind_text(st, 2, f->area_prefix);
-        sqlite3_bind_text(st, 13, prefix_end(a, f->area_prefix), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 13, text_prefix_end(a, f->area_prefix), -1, SQLITE_TRANSIENT);
         break;
     case SC_ALL:
         break;
@@ -754,7 +743,7 @@ int sqa_audit_search(struct store *base, struct arena *a, const struct audit_fil
         sq_bind_id(st, 4, f->before_id);
         if (f->area_prefix) {
             sq_bind_text(st, 5, f->area_prefix);
-            sqlite3_bind_text(st, 6, prefix_end(a, f->area_prefix), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 6, text_prefix_end(a, f->area_prefix), -1, SQLITE_TRANSIENT);
         }
         sqlite3_bind_int64(st, 7, (sqlite3_int64)(f->limit ? f->limit : 50));
     }

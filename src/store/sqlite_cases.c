@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/sqlite_internal.h"
+#include "core/text.h"
 #include "core/banned.h"
 
 /* ---- offices, routing, deadlines, holidays ---- */
@@ -338,18 +339,6 @@ static const char *fts_phrase(struct arena *a, const char *q)
     return out;
 }
 
-/* The first string after every string that starts with prefix ("12" → "13"). */
-static char *prefix_end(struct arena *a, const char *prefix)
-{
-    char *end = arena_strdup(a, prefix);
-    size_t n = strlen(end);
-    while (n && (unsigned char)end[n - 1] == 0xff)
-        end[--n] = '\0';
-    if (n)
-        end[n - 1]++;
-    return end;
-}
-
 int sqc_cases_list(struct store *base, struct arena *a, const struct case_filter *f,
                    struct case_list *out)
 {
@@ -365,7 +354,7 @@ int sqc_cases_list(struct store *base, struct arena *a, const struct case_filter
         sqlite3_bind_int64(st, 1, f->office_id);
     if (sql == sql_cases_by_area) {
         sq_bind_text(st, 2, f->area_prefix);
-        sqlite3_bind_text(st, 13, prefix_end(a, f->area_prefix), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 13, text_prefix_end(a, f->area_prefix), -1, SQLITE_TRANSIENT);
     }
     if (f->ccwc_office_id)
         sqlite3_bind_int64(st, 3, f->ccwc_office_id);

@@ -434,7 +434,8 @@ static void batch_value(struct batch *b, const struct column *c, sqlite3_stmt *s
     }
 }
 
-static const char *insert_sql(struct job *j, const struct table *t, int rows)
+/* In the batch's arena: freed with the batch, so memory does not grow with the table. */
+static const char *insert_sql(struct arena *a, const struct table *t, int rows)
 {
     struct buf b;
     buf_init(&b, 4 * 1024 * 1024);
@@ -449,7 +450,7 @@ static const char *insert_sql(struct job *j, const struct table *t, int rows)
             buf_addf(&b, "%s$%d", c ? ", " : "", p++);
         buf_addc(&b, ')');
     }
-    const char *sql = buf_failed(&b) ? NULL : arena_strdup(j->a, buf_cstr(&b));
+    const char *sql = buf_failed(&b) ? NULL : arena_strdup(a, buf_cstr(&b));
     buf_release(&b);
     return sql;
 }
@@ -458,14 +459,14 @@ static int batch_flush(struct job *j, const struct table *t, struct batch *b)
 {
     if (b->rows == 0)
         return 0;
-    const char *sql = insert_sql(j, t, b->rows);
+    const char *sql = insert_sql(b->a, t, b->rows);
     if (!sql) {
         j->err = "an INSERT statement grew too long";
         return -1;
     }
     PGresult *res =
         PQexecParams(j->pg, sql, b->nparams, NULL, b->values, b->lengths, b->formats, 0);
-    bool ok = tr_pg_ok(j, res, arena_printf(j->a, "insert into %s", t->name));
+    bool ok = tr_pg_ok(j, res, arena_printf(b->a, "insert into %s", t->name));
     PQclear(res);
     batch_reset(b);
     return ok ? 0 : -1;

@@ -47,15 +47,6 @@ static void test_substring_pattern(void **state)
     arena_free(a);
 }
 
-static void test_prefix_end(void **state)
-{
-    struct arena *a = arena_new();
-    assert_string_equal(pg_prefix_end(a, "12"), "13");
-    assert_string_equal(pg_prefix_end(a, "1209"), "120:");
-    assert_string_equal(pg_prefix_end(a, "1\xff"), "2");
-    arena_free(a);
-}
-
 /* A result of one row with the given text values (NULL: SQL NULL). */
 static PGresult *one_row(int n, const char *const *values)
 {
@@ -121,8 +112,9 @@ static void test_hash(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_params),     cmocka_unit_test(test_substring_pattern),
-        cmocka_unit_test(test_prefix_end), cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_params),
+        cmocka_unit_test(test_substring_pattern),
+        cmocka_unit_test(test_columns),
         cmocka_unit_test(test_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -197,15 +197,32 @@ static void test_is_digits(void **state)
     assert_false(text_is_digits("\xEF\xBC\x91", 10)); /* fullwidth 1 */
 }
 
+static void test_prefix_end(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new();
+    assert_string_equal(text_prefix_end(a, "12"), "13");
+    assert_string_equal(text_prefix_end(a, "1209"), "120:");
+    assert_string_equal(text_prefix_end(a, "1\xff"), "2");
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_valid),           cmocka_unit_test(test_utf8_overlong),
-        cmocka_unit_test(test_utf8_surrogates),      cmocka_unit_test(test_utf8_truncated),
-        cmocka_unit_test(test_utf8_beyond_unicode),  cmocka_unit_test(test_fold_case_and_accents),
-        cmocka_unit_test(test_fold_spaces),          cmocka_unit_test(test_fold_invisible),
-        cmocka_unit_test(test_fold_khmer_unchanged), cmocka_unit_test(test_fold_bounded),
-        cmocka_unit_test(test_like_escape),          cmocka_unit_test(test_is_digits),
+        cmocka_unit_test(test_prefix_end),
+        cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_utf8_overlong),
+        cmocka_unit_test(test_utf8_surrogates),
+        cmocka_unit_test(test_utf8_truncated),
+        cmocka_unit_test(test_utf8_beyond_unicode),
+        cmocka_unit_test(test_fold_case_and_accents),
+        cmocka_unit_test(test_fold_spaces),
+        cmocka_unit_test(test_fold_invisible),
+        cmocka_unit_test(test_fold_khmer_unchanged),
+        cmocka_unit_test(test_fold_bounded),
+        cmocka_unit_test(test_like_escape),
+        cmocka_unit_test(test_is_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,8 +60,8 @@ async function render(root) {
   const level = levelOf(cur.area);
   const child = CHILD[level];
   const base = { area: cur.area, from: cur.from, to: cur.to };
-  const mainDoc = await stats({ ...base, by: child ? 'area' : undefined });
   const ask = (by) => stats({ ...base, by });
+  const main = ask(child ? 'area' : undefined);
   const parts = {
     month: ask('month'), kind: ask('kind'), sex: ask('sex'), service: ask('service'),
     office: level === 'nation' ? null : ask('office'),
@@ -69,6 +69,7 @@ async function render(root) {
     trail: trail(cur.area),
   };
   for (const p of Object.values(parts)) if (p) p.catch(() => {}); // each is awaited below
+  const mainDoc = await main; // all the requests above are on their way together
   const scope = mainDoc.scope || {};
   const name = cur.area ? localName(scope) : t('dash.nation');
   const period = mainDoc.period || {};
@@ -120,18 +121,17 @@ async function render(root) {
 }
 
 // Nation › province › district › commune, each a link but the last.
-async function trail(code) {
+function trail(code) {
   const codes = [];
   for (const n of [2, 4, 6]) if (code.length > n) codes.push(code.slice(0, n));
-  const areas = await Promise.all(codes.map((c) => areaOf(c)));
-  return areas;
+  return Promise.all(codes.map((c) => areaOf(c)));
 }
 
+// (only below the nation: the nation's page has no trail)
 function breadcrumbs(ancestors, name) {
   const items = [h('li', {}, h('a', { href: url({ area: '' }) }, t('dash.nation')))];
   for (const a of ancestors) items.push(h('li', {}, h('a', { href: url({ area: a.code }) }, localName(a))));
-  if (here().area) items.push(h('li', {}, h('span', { 'aria-current': 'page' }, name)));
-  else items[0] = h('li', {}, h('span', { 'aria-current': 'page' }, t('dash.nation')));
+  items.push(h('li', {}, h('span', { 'aria-current': 'page' }, name)));
   return h('nav', { class: 'crumbs', 'aria-label': t('dash.crumbs') }, h('ol', { role: 'list' }, items));
 }
 
