@@ -71,7 +71,7 @@ rows=""
 for n in $SIZES; do
   db="$(make_db "$n")"
   seed_s="$(cat "$db.done")"
-  size_mb="$(du -cm "$db" "$db-wal" 2>/dev/null | awk 'END { print $1 }')"
+  size_mb="$(du -cm "$db" "$db-wal" 2>/dev/null | awk 'END { print $1 }' || true)" # (no -wal after a clean close)
   rollup_rows="$(sqlite3 "$db" 'SELECT (SELECT count(*) FROM stats_cells) + (SELECT count(*) FROM stats_delays) + (SELECT count(*) FROM stats_scores)')"
   : >"$TMP/serve.out"
   "$BIN" serve --db "$db" --port 0 --quiet >"$TMP/serve.out" 2>"$TMP/serve.log" &
