@@ -15,12 +15,16 @@
 #include "domain/geography.h"
 #include "domain/public_stats.h"
 #include "http/reply.h"
+#include "http/reply_cache.h"
+#include "http/server.h"
 #include "core/banned.h"
 
 #define QUOTES_DEFAULT    5
 #define QUOTES_MAX        20
 #define CSV_MAX_BYTES     (4 << 20)
 #define STATS_OFFICES_MAX 10000 /* more than the country has */
+#define JSON_TYPE         "application/json; charset=utf-8"
+#define CSV_TYPE          "text/csv; charset=utf-8"
 
 struct label {
     const char *key, *km, *en;
@@ -81,6 +85,7 @@ struct stats_ask {
     char from_s[8], to_s[8]; /* "YYYY-MM" */
     const struct breakdown *by;
     bool csv;
+    const char *cache_key; /* the answer's key in the loop's reply cache */
 };
 
 /* Rows of the answer: keys in order, with their labels. */
@@ -194,48 +199,48 @@ static void keyed_add(struct keyed *k, const char *key, const char *km, const ch
     k->count++;
 }
 
-static int keys_fixed(struct request *r, const struct label *labels, struct keyed *k)
+static int keys_fixed(struct arena *a, const struct label *labels, struct keyed *k)
 {
     size_t n = 0;
     while (labels[n].key)
         n++;
-    keyed_alloc(r->arena, k, n);
+    keyed_alloc(a, k, n);
     for (size_t i = 0; i < n; i++)
         keyed_add(k, labels[i].key, labels[i].km, labels[i].en);
     return STORE_OK;
 }
 
-static int keys_months(struct request *r, const struct stats_ask *q, struct keyed *k)
+static int keys_months(struct arena *a, const struct stats_ask *q, struct keyed *k)
 {
-    keyed_alloc(r->arena, k, (size_t)(q->to - q->from + 1));
+    keyed_alloc(a, k, (size_t)(q->to - q->from + 1));
     for (int m = q->from; m <= q->to; m++) {
-        char *s = arena_alloc(r->arena, 8);
+        char *s = arena_alloc(a, 8);
         stats_month_format(m, s);
         keyed_add(k, s, s, s);
     }
     return STORE_OK;
 }
 
-static int keys_services(struct request *r, struct keyed *k)
+static int keys_services(struct store *db, struct arena *a, struct keyed *k)
 {
     struct service_list l;
-    int rc = store_services_every(r->read_store, r->arena, &l);
+    int rc = store_services_every(db, a, &l);
     if (rc != STORE_OK)
         return rc;
-    keyed_alloc(r->arena, k, l.count + 1);
+    keyed_alloc(a, k, l.count + 1);
     for (size_t i = 0; i < l.count; i++)
         keyed_add(k, l.items[i].code, l.items[i].name_km, l.items[i].name_en);
     keyed_add(k, "other", "ផ្សេងៗ", "Other");
     return STORE_OK;
 }
 
-static int keys_areas(struct request *r, const struct stats_ask *q, struct keyed *k)
+static int keys_areas(struct store *db, struct arena *a, const struct stats_ask *q, struct keyed *k)
 {
     struct area_list l;
-    int rc = store_area_children(r->read_store, r->arena, q->area.code, &l);
+    int rc = store_area_children(db, a, q->area.code, &l);
     if (rc != STORE_OK)
         return rc;
-    keyed_alloc(r->arena, k, l.count);
+    keyed_alloc(a, k, l.count);
     for (size_t i = 0; i < l.count; i++)
         keyed_add(k, l.items[i].code, l.items[i].name_km, l.items[i].name_en);
     k->scopes = k->keys;
@@ -244,36 +249,37 @@ static int keys_areas(struct request *r, const struct stats_ask *q, struct keyed
 
 /* The offices that sit in the area (all, for the nation), by code; an office elsewhere that
  * handles cases of the area (an ombudsman above, the ministry) is looked up by label_of. */
-static int keys_offices(struct request *r, const struct stats_ask *q, struct keyed *k)
+static int keys_offices(struct store *db, struct arena *a, const struct stats_ask *q,
+                        struct keyed *k)
 {
     struct office_filter f = {.scope_prefix = q->area.code ? q->area.code : "",
                               .limit = STATS_OFFICES_MAX};
     struct office_list l;
-    int rc = store_offices_search(r->read_store, r->arena, &f, &l);
+    int rc = store_offices_search(db, a, &f, &l);
     if (rc != STORE_OK)
         return rc;
-    keyed_alloc(r->arena, k, l.count);
+    keyed_alloc(a, k, l.count);
     for (size_t i = 0; i < l.count; i++)
-        keyed_add(k, arena_printf(r->arena, "%lld", (long long)l.items[i].id), l.items[i].name_km,
+        keyed_add(k, arena_printf(a, "%lld", (long long)l.items[i].id), l.items[i].name_km,
                   l.items[i].name_en);
     return STORE_OK;
 }
 
-static int keys_for(struct request *r, const struct stats_ask *q, struct keyed *k)
+static int keys_for(struct store *db, struct arena *a, const struct stats_ask *q, struct keyed *k)
 {
     if (!q->by) {
-        keyed_alloc(r->arena, k, 0);
+        keyed_alloc(a, k, 0);
         return STORE_OK;
     }
     if (q->by->labels)
-        return keys_fixed(r, q->by->labels, k);
+        return keys_fixed(a, q->by->labels, k);
     if (q->by->group == STATS_BY_MONTH)
-        return keys_months(r, q, k);
+        return keys_months(a, q, k);
     if (q->by->group == STATS_BY_SCOPE)
-        return keys_areas(r, q, k);
+        return keys_areas(db, a, q, k);
     if (strcmp(q->by->by, "service") == 0)
-        return keys_services(r, k);
-    return keys_offices(r, q, k);
+        return keys_services(db, a, k);
+    return keys_offices(db, a, q, k);
 }
 
 static void label_of(struct request *r, const struct keyed *k, const struct public_row *row,
@@ -294,16 +300,16 @@ static void label_of(struct request *r, const struct keyed *k, const struct publ
 
 /* ---- reading ---- */
 
-static int read_figures(struct request *r, const struct stats_ask *q, const struct keyed *k,
-                        struct public_stats *out)
+static int read_figures(struct store *db, struct arena *a, const struct stats_ask *q,
+                        const struct keyed *k, struct public_stats *out)
 {
     const char *scope[] = {q->scope};
     struct stats_query total_q = {scope, 1, "all", q->from_s, q->to_s, STATS_BY_NOTHING};
     struct stats_raw total, rows;
-    int rc = store_stats_read(r->read_store, r->arena, &total_q, &total);
+    int rc = store_stats_read(db, a, &total_q, &total);
     if (rc != STORE_OK || !q->by) {
         if (rc == STORE_OK)
-            public_stats_build(r->arena, &total, NULL, NULL, 0, false, out);
+            public_stats_build(a, &total, NULL, NULL, 0, false, out);
         return rc;
     }
     struct stats_query rows_q = total_q;
@@ -313,12 +319,26 @@ static int read_figures(struct request *r, const struct stats_ask *q, const stru
         rows_q.scopes = k->scopes;
         rows_q.scope_count = k->count;
     }
-    rc = store_stats_read(r->read_store, r->arena, &rows_q, &rows);
+    rc = store_stats_read(db, a, &rows_q, &rows);
     if (rc == STORE_OK) {
         bool keep_empty = q->by->group != STATS_BY_VALUE;
-        public_stats_build(r->arena, &total, &rows, k->keys, k->count, keep_empty, out);
+        public_stats_build(a, &total, &rows, k->keys, k->count, keep_empty, out);
     }
     return rc;
+}
+
+/* ---- the answer, kept in the loop's reply cache ---- */
+
+static int cache_seconds(void)
+{
+    const struct server_config *cfg = server_config();
+    return cfg ? cfg->stats_cache_seconds : 0;
+}
+
+static const char *cache_key_of(struct request *r, const struct stats_ask *q)
+{
+    return arena_printf(r->arena, "stats:%s:%s:%s:%s:%s", q->scope, q->from_s, q->to_s,
+                        q->by ? q->by->by : "", q->csv ? "csv" : "json");
 }
 
 /* ---- JSON ---- */
@@ -381,10 +401,18 @@ static void reply_stats_json(struct request *r, const struct stats_ask *q, const
         figures_json(row, &st->rows[i].f);
         json_array_append_new(rows, row);
     }
-    reply_json(r, 200,
-               json_pack("{s:o,s:{s:s,s:s},s:i,s:o,s:o,s:o}", "scope", scope_json(q), "period",
-                         "from", q->from_s, "to", q->to_s, "min_cell", STATS_MIN_CELL, "total",
-                         total, "by", q->by ? json_string(q->by->by) : json_null(), "rows", rows));
+    json_t *doc =
+        json_pack("{s:o,s:{s:s,s:s},s:i,s:o,s:o,s:o}", "scope", scope_json(q), "period", "from",
+                  q->from_s, "to", q->to_s, "min_cell", STATS_MIN_CELL, "total", total, "by",
+                  q->by ? json_string(q->by->by) : json_null(), "rows", rows);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    json_decref(doc);
+    if (!text) {
+        reply_error(r, ERR_INTERNAL, NULL);
+        return;
+    }
+    reply_cache_send_kept(r, q->cache_key, cache_seconds(), JSON_TYPE, NULL, text, strlen(text));
+    free(text);
 }
 
 /* ---- CSV ---- */
@@ -469,28 +497,79 @@ static void reply_stats_csv(struct request *r, const struct stats_ask *q, const 
                      : q->area.code ? q->area.code
                                     : "KH",
                      q->from_s, q->to_s, q->by ? "-by-" : "", q->by ? q->by->by : "");
-    reply_header(r, "Content-Disposition", name);
-    reply_send(r, 200, "text/csv; charset=utf-8", buf_cstr(&b), b.len);
+    reply_cache_send_kept(r, q->cache_key, cache_seconds(), CSV_TYPE, name, buf_cstr(&b), b.len);
     buf_release(&b);
+}
+
+/* The figures of an answer: computed on the loop, or on a worker for the heavy ones. */
+struct stats_job {
+    struct stats_ask q;
+    struct keyed k;
+    struct public_stats st;
+    struct arena *arena; /* the request's: only the worker touches it meanwhile */
+    const char *db_url;
+    int rc;
+};
+
+static void compute(struct store *db, struct stats_job *j)
+{
+    j->rc = keys_for(db, j->arena, &j->q, &j->k);
+    if (j->rc == STORE_OK)
+        j->rc = read_figures(db, j->arena, &j->q, &j->k, &j->st);
+}
+
+static void answer(struct request *r, struct stats_job *j)
+{
+    if (j->rc != STORE_OK)
+        reply_store_error(r, j->rc);
+    else if (j->q.csv)
+        reply_stats_csv(r, &j->q, &j->k, &j->st);
+    else
+        reply_stats_json(r, &j->q, &j->k, &j->st);
+}
+
+/* A breakdown by office of a province or the nation reads a roll-up row per office, month
+ * and day of delay: a second or more at national scale, which must not hold up the loop. */
+static bool heavy(const struct stats_ask *q)
+{
+    return q->by && strcmp(q->by->by, "office") == 0 && !q->office.id &&
+           (!q->area.code || strlen(q->area.code) <= 2);
+}
+
+static void stats_work(void *arg)
+{
+    struct stats_job *j = arg;
+    struct store *db;
+    const char *err = NULL;
+    j->rc = store_open(j->db_url, &db, &err);
+    if (j->rc != STORE_OK)
+        return;
+    compute(db, j);
+    store_close(db);
+}
+
+static void stats_done(struct request *r, void *arg)
+{
+    answer(r, arg);
 }
 
 void h_stats(struct request *r)
 {
-    struct stats_ask q;
-    memset(&q, 0, sizeof q);
-    if (!parse_scope(r, &q) || !parse_period(r, &q) || !parse_by(r, &q))
+    struct stats_job *j = arena_zalloc(r->arena, sizeof *j);
+    j->arena = r->arena;
+    if (!parse_scope(r, &j->q) || !parse_period(r, &j->q) || !parse_by(r, &j->q))
         return;
-    struct keyed k;
-    struct public_stats st;
-    int rc = keys_for(r, &q, &k);
-    if (rc == STORE_OK)
-        rc = read_figures(r, &q, &k, &st);
-    if (rc != STORE_OK)
-        reply_store_error(r, rc);
-    else if (q.csv)
-        reply_stats_csv(r, &q, &k, &st);
-    else
-        reply_stats_json(r, &q, &k, &st);
+    j->q.cache_key = cache_key_of(r, &j->q);
+    if (reply_cache_send(r, j->q.cache_key))
+        return;
+    const struct server_config *cfg = server_config();
+    if (heavy(&j->q) && cfg) {
+        j->db_url = cfg->db_read_url ? cfg->db_read_url : cfg->db_url;
+        server_defer(r, stats_work, stats_done, j);
+        return;
+    }
+    compute(r->read_store, j);
+    answer(r, j);
 }
 
 /* ---- quotations ---- */

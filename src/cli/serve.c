@@ -32,20 +32,29 @@ static const char usage[] =
     "  --workers N       worker threads for slow work (env OURVOICE_WORKERS; default one per "
     "core)\n"
     "  --max-body BYTES  largest JSON request body (env OURVOICE_MAX_BODY; default 1048576)\n"
+    "  --stats-cache S   seconds a public statistics answer is kept and reused, 0 for none\n"
+    "                    (env OURVOICE_STATS_CACHE; default 60)\n"
     "  --test-hooks      enable the endpoints the test suite uses (never in production)\n"
     "  --quiet           log warnings and errors only\n"
     "  --help            this text\n";
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},       {"port", required_argument, NULL, 'p'},
-        {"bind", required_argument, NULL, 'b'},     {"web", required_argument, NULL, 'w'},
-        {"loops", required_argument, NULL, 'l'},    {"workers", required_argument, NULL, 'k'},
-        {"max-body", required_argument, NULL, 'm'}, {"test-hooks", no_argument, NULL, 't'},
-        {"quiet", no_argument, NULL, 'q'},          {"keys", required_argument, NULL, 'K'},
-        {"data", required_argument, NULL, 'D'},     {"db-read", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+                                            {"port", required_argument, NULL, 'p'},
+                                            {"bind", required_argument, NULL, 'b'},
+                                            {"web", required_argument, NULL, 'w'},
+                                            {"loops", required_argument, NULL, 'l'},
+                                            {"workers", required_argument, NULL, 'k'},
+                                            {"max-body", required_argument, NULL, 'm'},
+                                            {"test-hooks", no_argument, NULL, 't'},
+                                            {"quiet", no_argument, NULL, 'q'},
+                                            {"keys", required_argument, NULL, 'K'},
+                                            {"data", required_argument, NULL, 'D'},
+                                            {"db-read", required_argument, NULL, 'R'},
+                                            {"stats-cache", required_argument, NULL, 'S'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     struct server_config cfg = {
         .db_url = opt_env("OURVOICE_DB", NULL),
         .db_read_url = opt_env("OURVOICE_DB_READ", NULL),
@@ -59,6 +68,7 @@ int cmd_serve(int argc, char **argv)
     const char *loops = opt_env("OURVOICE_LOOPS", "0");
     const char *workers = opt_env("OURVOICE_WORKERS", "0");
     const char *max_body = opt_env("OURVOICE_MAX_BODY", "1048576");
+    const char *stats_cache = opt_env("OURVOICE_STATS_CACHE", "60");
     const char *keys = NULL;
     const char *data_dir = opt_env("OURVOICE_DATA", DEFAULT_DATA_DIR);
     int c;
@@ -100,6 +110,9 @@ int cmd_serve(int argc, char **argv)
         case 'D':
             data_dir = optarg;
             break;
+        case 'S':
+            stats_cache = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             return 0;
@@ -125,6 +138,9 @@ int cmd_serve(int argc, char **argv)
     if (opt_int(max_body, 1024, LIMIT_BODY_ABSOLUTE, "--max-body", &v) < 0)
         return 2;
     cfg.max_body = (size_t)v;
+    if (opt_int(stats_cache, 0, LIMIT_STATS_CACHE_SECONDS, "--stats-cache", &v) < 0)
+        return 2;
+    cfg.stats_cache_seconds = (int)v;
 
     const char *err = NULL;
     if (crypto_keys_load(opt_keys_path(keys, cfg.db_url), false, &err) < 0)

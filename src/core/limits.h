@@ -18,5 +18,6 @@
 #define LIMIT_STATIC_FILES            2000
 #define LIMIT_LOOPS                   64
 #define LIMIT_WORKERS                 64
+#define LIMIT_STATS_CACHE_SECONDS     3600 /* an hour-old figure is the stalest shown */
 
 #endif

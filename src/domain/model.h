@@ -341,6 +341,14 @@ struct stats_query {
 
 enum stats_measure { STATS_ACKNOWLEDGE, STATS_ANSWER };
 
+/* Delays are whole days; a wait of STATS_MAX_DAYS - 1 days or more counts as that many. */
+#define STATS_MAX_DAYS 366
+
+static inline int stats_days_bucket(int days)
+{
+    return days < STATS_MAX_DAYS ? days : STATS_MAX_DAYS - 1;
+}
+
 struct stats_sums {
     const char *key; /* the group ("" when not grouped) */
     long long count[STATS_COUNTERS];

@@ -26,8 +26,6 @@ const char *const stats_count_names[STATS_COUNTS] = {
 static const enum stats_counter count_source[STATS_COUNTS] = {
     SC_CASES, SC_COMPLAINT, SC_SUPPORT, SC_INFORMATION, SC_EVALUATION, SC_OPEN, SC_OVERCHARGED};
 
-#define MAX_DAYS 366
-
 int stats_month_parse(const char *s)
 {
     size_t len = s ? strlen(s) : 0;
@@ -306,18 +304,18 @@ static struct run run_of(const void *items, size_t n, size_t size, const char *k
 
 static void fill_delays(struct public_figures *f, struct run r)
 {
-    long long hist[2][MAX_DAYS] = {{0}};
+    long long hist[2][STATS_MAX_DAYS] = {{0}};
     const struct stats_delay *d = (const struct stats_delay *)r.first;
     for (size_t i = 0; i < r.count; i++)
-        if (d[i].days >= 0 && d[i].days < MAX_DAYS)
-            hist[d[i].measure == STATS_ANSWER][d[i].days] += d[i].n;
+        if (d[i].days >= 0)
+            hist[d[i].measure == STATS_ANSWER][stats_days_bucket(d[i].days)] += d[i].n;
     struct stats_percentiles *out[2] = {&f->acknowledge_days, &f->answer_days};
     for (int m = 0; m < 2; m++) {
         long long n = 0;
-        for (int day = 0; day < MAX_DAYS; day++)
+        for (int day = 0; day < STATS_MAX_DAYS; day++)
             n += hist[m][day];
-        out[m]->median = n >= STATS_MIN_CELL ? stats_percentile(hist[m], MAX_DAYS, 0.5) : -1;
-        out[m]->p90 = n >= STATS_MIN_CELL ? stats_percentile(hist[m], MAX_DAYS, 0.9) : -1;
+        out[m]->median = n >= STATS_MIN_CELL ? stats_percentile(hist[m], STATS_MAX_DAYS, 0.5) : -1;
+        out[m]->p90 = n >= STATS_MIN_CELL ? stats_percentile(hist[m], STATS_MAX_DAYS, 0.9) : -1;
     }
 }
 

@@ -21,6 +21,7 @@ struct server_config {
     int loops;            /* 0: one per core */
     int workers;          /* 0: one per core */
     size_t max_body;
+    int stats_cache_seconds; /* public statistics answers are reused this long; 0: never */
     bool test_hooks;
     /* Checks a non-public route's caller (token or session); on failure it replies and
      * returns -1. */

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/gzip.h"
 #include "core/limits.h"
 #include "http/reply.h"
 #include "core/banned.h"
@@ -66,22 +66,8 @@ static const char *type_of(const char *name, int *compress)
 
 static void gzip(struct file *f)
 {
-    z_stream z = {0};
-    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-        return;
-    size_t cap = deflateBound(&z, f->len);
-    unsigned char *out = xmalloc(cap);
-    z.next_in = f->data;
-    z.avail_in = (uInt)f->len;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    if (deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < f->len) {
-        f->gz = out;
-        f->gz_len = z.total_out;
-    } else {
-        free(out);
-    }
-    deflateEnd(&z);
+    if (!gzip_bytes(f->data, f->len, 9, &f->gz, &f->gz_len))
+        f->gz = NULL;
 }
 
 /* Whether p (at most end) starts with s, ignoring ASCII case. */

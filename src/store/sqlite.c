@@ -460,7 +460,9 @@ int sqlite_store_open(const char *path, struct store **out, const char **err)
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 1);
     if (sq_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                   " PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;") != STORE_OK) {
+                   " PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+                   " PRAGMA cache_size = -16384;") /* KiB: the statistics' hot pages */
+        != STORE_OK) {
         *err = "the database file is not usable (locked, read-only or not SQLite)";
         op_close(&s->base);
         return STORE_FAILED;

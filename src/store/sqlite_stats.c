@@ -1,10 +1,16 @@
 /* Public statistics on SQLite: sums of roll-up rows (stats_cells, stats_delays,
  * stats_scores; kept by the triggers of migration 0005), the published quotations, and the
  * recount check of the roll-ups against the view case_stat_rows (the rebuild is in
- * sqlite_rollup.c). */
+ * sqlite_rollup.c).
+ *
+ * The delay and score rows are many (a day histogram per month and key), so they are not
+ * grouped by SQL (a sort of every row): they are read in the primary key's order, where the
+ * rows of one key and scope follow one another, and summed here one run at a time. A key
+ * may come back in a later run (by=area reads several scopes); the domain adds runs up. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "store/sqlite_internal.h"
 #include "core/banned.h"
 
@@ -15,25 +21,30 @@
     " sum(answered_in_time), sum(rated), sum(satisfied), sum(rating_n), sum(rating_sum),"          \
     " sum(overcharged)"
 
-/* ?1 a JSON array of scopes, ?2 the dim, ?3/?4 the first and last month. */
-#define WHERE_QUERY                                                                                \
+/* ?1 a JSON array of scopes, ?2 the dim, ?3/?4 the first and last month. The dim "all" has
+ * only the value '', which said lets the month range narrow the primary key's search. */
+#define WHERE_ANY                                                                                  \
     " WHERE scope IN (SELECT value FROM json_each(?1)) AND dim = ?2 AND month BETWEEN ?3 AND ?4"
+#define WHERE_ALL                                                                                  \
+    " WHERE scope IN (SELECT value FROM json_each(?1)) AND dim = ?2 AND value = ''"                \
+    " AND month BETWEEN ?3 AND ?4"
 
-#define CELLS(key) "SELECT " key ", " SUMS " FROM stats_cells" WHERE_QUERY " GROUP BY 1 ORDER BY 1"
-#define DELAYS(key)                                                                                \
-    "SELECT " key ", measure, days, sum(n) FROM stats_delays" WHERE_QUERY                          \
-    " GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3"
-#define SCORES(key)                                                                                \
-    "SELECT " key ", criterion, sum(n), sum(sum) FROM stats_scores" WHERE_QUERY                    \
-    " GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2"
+#define CELLS(key, where) "SELECT " key ", " SUMS " FROM stats_cells" where " GROUP BY 1 ORDER BY 1"
+/* (No ORDER BY: the rows come in the primary key's order, which is what the summing wants.) */
+#define DELAYS(key, where) "SELECT " key ", measure, days, n FROM stats_delays" where
+#define SCORES(key, where) "SELECT " key ", criterion, n, sum FROM stats_scores" where
+#define BY_GROUP(sql)                                                                              \
+    {                                                                                              \
+        {sql("''", WHERE_ANY), sql("value", WHERE_ANY), sql("scope", WHERE_ANY),                   \
+         sql("month", WHERE_ANY)},                                                                 \
+            {sql("''", WHERE_ALL), sql("value", WHERE_ALL), sql("scope", WHERE_ALL),               \
+             sql("month", WHERE_ALL)},                                                             \
+    }
 
-/* Indexed by enum stats_group: the key each group sums under. */
-static const char *const sql_cells[] = {CELLS("''"), CELLS("value"), CELLS("scope"),
-                                        CELLS("month")};
-static const char *const sql_delays[] = {DELAYS("''"), DELAYS("value"), DELAYS("scope"),
-                                         DELAYS("month")};
-static const char *const sql_scores[] = {SCORES("''"), SCORES("value"), SCORES("scope"),
-                                         SCORES("month")};
+/* Indexed by [dim is "all"][enum stats_group]: the key each group sums under. */
+static const char *const sql_cells[2][4] = BY_GROUP(CELLS);
+static const char *const sql_delays[2][4] = BY_GROUP(DELAYS);
+static const char *const sql_scores[2][4] = BY_GROUP(SCORES);
 
 static void read_sums(sqlite3_stmt *st, struct arena *a, void *item)
 {
@@ -43,37 +54,151 @@ static void read_sums(sqlite3_stmt *st, struct arena *a, void *item)
         row->count[i] = sqlite3_column_int64(st, i + 1);
 }
 
-static void read_delay(sqlite3_stmt *st, struct arena *a, void *item)
+/* Rows summed while read, one run of rows with the same key at a time. */
+struct summing {
+    struct arena *a;
+    void *items; /* struct stats_delay or struct stats_score */
+    size_t count, cap, size;
+    const char *key; /* the run's key (arena copy); NULL before the first row */
+    long long hist[2][STATS_MAX_DAYS];
+    struct stats_score scores[16]; /* the run's criteria */
+    size_t score_count;
+};
+
+static void *summing_next(struct summing *sm)
 {
-    struct stats_delay *row = item;
-    row->key = sq_col_text(st, 0, a);
+    if (sm->count == sm->cap) {
+        size_t ncap = sm->cap ? sm->cap * 2 : 64;
+        void *grown = arena_alloc(sm->a, ncap * sm->size);
+        if (sm->count)
+            memcpy(grown, sm->items, sm->count * sm->size);
+        sm->items = grown;
+        sm->cap = ncap;
+    }
+    return (char *)sm->items + sm->count++ * sm->size;
+}
+
+static void delays_flush(struct summing *sm)
+{
+    for (int m = 0; m < 2; m++)
+        for (int day = 0; day < STATS_MAX_DAYS; day++)
+            if (sm->hist[m][day] != 0) {
+                struct stats_delay *d = summing_next(sm);
+                *d = (struct stats_delay){sm->key, (enum stats_measure)m, day, sm->hist[m][day]};
+                sm->hist[m][day] = 0;
+            }
+}
+
+static void scores_flush(struct summing *sm)
+{
+    for (size_t i = 0; i < sm->score_count; i++)
+        if (sm->scores[i].n != 0) {
+            struct stats_score *sc = summing_next(sm);
+            *sc = sm->scores[i];
+            sc->key = sm->key;
+        }
+    sm->score_count = 0;
+}
+
+/* True when the row's key starts a new run (the previous run is then flushed). */
+static bool summing_key(struct summing *sm, sqlite3_stmt *st, void (*flush)(struct summing *))
+{
+    const char *key = (const char *)sqlite3_column_text(st, 0);
+    if (sm->key && strcmp(sm->key, key ? key : "") == 0)
+        return false;
+    if (sm->key)
+        flush(sm);
+    sm->key = sq_col_text(st, 0, sm->a);
+    return true;
+}
+
+static void add_delay(struct summing *sm, sqlite3_stmt *st)
+{
+    summing_key(sm, st, delays_flush);
     const char *measure = (const char *)sqlite3_column_text(st, 1);
-    row->measure = measure && strcmp(measure, "answer") == 0 ? STATS_ANSWER : STATS_ACKNOWLEDGE;
-    row->days = sqlite3_column_int(st, 2);
-    row->n = sqlite3_column_int64(st, 3);
+    int m = measure && strcmp(measure, "answer") == 0 ? STATS_ANSWER : STATS_ACKNOWLEDGE;
+    int days = sqlite3_column_int(st, 2);
+    if (days >= 0)
+        sm->hist[m][stats_days_bucket(days)] += sqlite3_column_int64(st, 3);
 }
 
-static void read_score(sqlite3_stmt *st, struct arena *a, void *item)
+static void add_score(struct summing *sm, sqlite3_stmt *st)
 {
-    struct stats_score *row = item;
-    row->key = sq_col_text(st, 0, a);
-    row->criterion = sq_col_text(st, 1, a);
-    row->n = sqlite3_column_int64(st, 2);
-    row->sum = sqlite3_column_int64(st, 3);
+    summing_key(sm, st, scores_flush);
+    const char *criterion = (const char *)sqlite3_column_text(st, 1);
+    criterion = criterion ? criterion : "";
+    size_t i = 0;
+    while (i < sm->score_count && strcmp(sm->scores[i].criterion, criterion) != 0)
+        i++;
+    if (i == sm->score_count) {
+        if (i == sizeof sm->scores / sizeof *sm->scores) { /* more criteria than ever defined */
+            scores_flush(sm);
+            i = 0;
+        }
+        sm->scores[i] = (struct stats_score){NULL, sq_col_text(st, 1, sm->a), 0, 0};
+        sm->score_count = i + 1;
+    }
+    sm->scores[i].n += sqlite3_column_int64(st, 2);
+    sm->scores[i].sum += sqlite3_column_int64(st, 3);
 }
 
-static int read_table(struct sqlite_store *s, const char *sql, const char *scopes,
-                      const struct stats_query *q, struct arena *a, size_t size, sq_row_reader read,
-                      void **items, size_t *count)
+static int read_summed(struct sqlite_store *s, sqlite3_stmt *st, struct summing *sm,
+                       void (*add)(struct summing *, sqlite3_stmt *),
+                       void (*flush)(struct summing *))
 {
-    sqlite3_stmt *st = sq_stmt(s, sql);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        add(sm, st);
+    if (sm->key)
+        flush(sm);
+    int status = rc == SQLITE_DONE ? STORE_OK : sq_failed(s, rc, "stats");
+    sqlite3_reset(st);
+    return status;
+}
+
+static sqlite3_stmt *stats_stmt(struct sqlite_store *s, const char *const sql[2][4],
+                                const char *scopes, const struct stats_query *q)
+{
+    sqlite3_stmt *st = sq_stmt(s, sql[strcmp(q->dim, "all") == 0][q->group]);
+    if (st) {
+        sq_bind_text(st, 1, scopes);
+        sq_bind_text(st, 2, q->dim);
+        sq_bind_text(st, 3, q->from_month);
+        sq_bind_text(st, 4, q->to_month);
+    }
+    return st;
+}
+
+static int read_delays(struct sqlite_store *s, const char *scopes, const struct stats_query *q,
+                       struct arena *a, struct stats_raw *out)
+{
+    sqlite3_stmt *st = stats_stmt(s, sql_delays, scopes, q);
     if (!st)
         return STORE_FAILED;
-    sq_bind_text(st, 1, scopes);
-    sq_bind_text(st, 2, q->dim);
-    sq_bind_text(st, 3, q->from_month);
-    sq_bind_text(st, 4, q->to_month);
-    return sq_collect(s, st, a, size, read, items, count);
+    struct summing *sm = xcalloc(1, sizeof *sm);
+    sm->a = a;
+    sm->size = sizeof *out->delays;
+    int rc = read_summed(s, st, sm, add_delay, delays_flush);
+    out->delays = sm->items;
+    out->delays_count = sm->count;
+    free(sm);
+    return rc;
+}
+
+static int read_scores(struct sqlite_store *s, const char *scopes, const struct stats_query *q,
+                       struct arena *a, struct stats_raw *out)
+{
+    sqlite3_stmt *st = stats_stmt(s, sql_scores, scopes, q);
+    if (!st)
+        return STORE_FAILED;
+    struct summing *sm = xcalloc(1, sizeof *sm);
+    sm->a = a;
+    sm->size = sizeof *out->scores;
+    int rc = read_summed(s, st, sm, add_score, scores_flush);
+    out->scores = sm->items;
+    out->scores_count = sm->count;
+    free(sm);
+    return rc;
 }
 
 int sqs_stats_read(struct store *base, struct arena *a, const struct stats_query *q,
@@ -86,14 +211,13 @@ int sqs_stats_read(struct store *base, struct arena *a, const struct stats_query
     char *scopes = store_stats_scopes_json(q);
     if (!scopes)
         return STORE_FAILED;
-    int rc = read_table(s, sql_cells[q->group], scopes, q, a, sizeof *out->sums, read_sums,
-                        (void **)&out->sums, &out->sums_count);
+    sqlite3_stmt *st = stats_stmt(s, sql_cells, scopes, q);
+    int rc =
+        sq_collect(s, st, a, sizeof *out->sums, read_sums, (void **)&out->sums, &out->sums_count);
     if (rc == STORE_OK)
-        rc = read_table(s, sql_delays[q->group], scopes, q, a, sizeof *out->delays, read_delay,
-                        (void **)&out->delays, &out->delays_count);
+        rc = read_delays(s, scopes, q, a, out);
     if (rc == STORE_OK)
-        rc = read_table(s, sql_scores[q->group], scopes, q, a, sizeof *out->scores, read_score,
-                        (void **)&out->scores, &out->scores_count);
+        rc = read_scores(s, scopes, q, a, out);
     free(scopes);
     return rc;
 }

@@ -98,7 +98,7 @@ describe('404 and 405', () => {
     const res = await rawGet(port, '/api/v1/areas', { method: 'HEAD' });
     assert.equal(res.status, 200);
     assert.equal(res.body.length, 0);
-    expectSecurityHeaders(res, { api: true });
+    expectSecurityHeaders(res, { api: true, cacheable: true });
   });
 });
 

@@ -71,9 +71,11 @@ export async function dbQuery(db, sql) {
   return stdout;
 }
 
-// Sanitizer settings as tests/run.sh sets them, unless the caller set their own.
+// Sanitizer settings as tests/run.sh sets them, unless the caller set their own; statistics
+// read right after each change, so not kept (the reply cache has its own test).
 function childEnv() {
   const env = { ...process.env };
+  env.OURVOICE_STATS_CACHE ??= '0';
   env.ASAN_OPTIONS ??= 'detect_leaks=1:abort_on_error=0:halt_on_error=1';
   env.UBSAN_OPTIONS ??= 'print_stacktrace=1:halt_on_error=1';
   env.LSAN_OPTIONS ??= `suppressions=${path.join(REPO, 'tests', 'lsan.supp')}:print_suppressions=0`;
@@ -392,7 +394,7 @@ function headerOf(res, name) {
  * The headers every response carries; `api` adds Cache-Control: no-store (API answers and
  * errors).
  */
-export function expectSecurityHeaders(res, { api = false } = {}) {
+export function expectSecurityHeaders(res, { api = false, cacheable = false } = {}) {
   const csp = headerOf(res, 'content-security-policy');
   assert.ok(csp, 'Content-Security-Policy is missing');
   const directives = new Map(
@@ -411,8 +413,14 @@ export function expectSecurityHeaders(res, { api = false } = {}) {
   assert.equal(headerOf(res, 'x-content-type-options'), 'nosniff');
   assert.equal(headerOf(res, 'referrer-policy'), 'no-referrer');
   assert.match(headerOf(res, 'x-request-id') ?? '', /^[0-9a-f]{16}$/, 'X-Request-Id');
-  if (api) assert.equal(headerOf(res, 'cache-control'), 'no-store');
+  // public aggregates (area lists, statistics) may be kept by browsers and proxies a while;
+  // everything else of the API must not be kept at all
+  if (api && cacheable) assert.match(headerOf(res, 'cache-control'), /^(no-store|public, max-age=\d+)$/);
+  else if (api) assert.equal(headerOf(res, 'cache-control'), 'no-store');
 }
+
+/** Paths whose answers are public aggregates, cacheable (reply_cache.h). */
+const CACHEABLE = /^\/api\/v1\/(areas(\?|$)|stats(\?|$))/;
 
 /** The body of a fetch Response or a rawRequest result, as text. */
 export async function bodyText(res) {
@@ -446,7 +454,7 @@ export async function getJson(base, pathAndQuery, init = {}) {
   const text = await res.text();
   assert.equal(res.status, 200, `${pathAndQuery}: ${text}`);
   assert.match(res.headers.get('content-type') ?? '', /^application\/json(;|$)/);
-  expectSecurityHeaders(res, { api: true });
+  expectSecurityHeaders(res, { api: true, cacheable: CACHEABLE.test(pathAndQuery) });
   return JSON.parse(text);
 }
 

@@ -167,10 +167,11 @@ describe('security headers on every kind of answer', () => {
       await rawGet(port, '/%00'),
       await rawGet(port, '/healthz', { method: 'HEAD' }),
     ];
-    for (const res of answers) {
+    for (const [i, res] of answers.entries()) {
       if (typeof res.text === 'function') await res.text();
-      expectSecurityHeaders(res, { api: true });
+      expectSecurityHeaders(res, { api: true, cacheable: i === 0 }); // the area list is public
     }
+    assert.equal(answers[0].headers.get('cache-control'), 'public, max-age=60');
   });
 
   test('the X-Content-Type-Options and the CSP are never doubled', async () => {

@@ -281,6 +281,60 @@ describe('roll-ups equal a full recount', () => {
   });
 });
 
+describe('answers kept in the reply cache (--stats-cache)', () => {
+  test('reused for the seconds given, then read afresh; gzipped when asked; CSV keeps its name', async () => {
+    const s = await startServer({ args: ['--stats-cache', '2'] });
+    try {
+      const area = '120101';
+      const services = await servicesAt(s.url, area);
+      const add = () => submitFeedback(s.url, {
+        kind: 'information', area, service: services.commune, language: 'en', text: 'Which papers?',
+        demographics: { sex: 'female' },
+      });
+      for (let n = 0; n < 5; n++) await add();
+      const ask = `/api/v1/stats?area=${area}`;
+      const first = await fetch(s.url + ask);
+      assert.equal(first.headers.get('cache-control'), 'public, max-age=2');
+      assert.equal((await first.json()).total.cases, 5);
+      await add();
+      assert.equal((await getJson(s.url, ask)).total.cases, 5, 'the kept answer');
+      assert.equal((await getJson(s.url, `${ask}&by=kind`)).total.cases, 6, 'another question reads afresh');
+      await new Promise((resolve) => setTimeout(resolve, 2200));
+      assert.equal((await getJson(s.url, ask)).total.cases, 6, 'read again once expired');
+
+      const big = `/api/v1/stats?area=12&by=service`;
+      const plain = await fetch(s.url + big, { headers: { 'accept-encoding': 'identity' } });
+      const plainText = await plain.text();
+      assert.ok(plainText.length > 1024, 'a large answer');
+      assert.equal(plain.headers.get('content-encoding'), null);
+      for (let n = 0; n < 2; n++) { // built, then kept: both gzipped
+        const gz = await fetch(s.url + big, { headers: { 'accept-encoding': 'gzip' } });
+        assert.equal(gz.headers.get('content-encoding'), 'gzip');
+        assert.equal(gz.headers.get('vary'), 'Accept-Encoding');
+        assert.ok(Number(gz.headers.get('content-length')) < plainText.length / 2, 'compressed');
+        assert.deepEqual(await gz.json(), JSON.parse(plainText));
+      }
+      for (let n = 0; n < 2; n++) {
+        const csv = await fetch(s.url + `${ask}&by=sex&format=csv`);
+        assert.equal(csv.status, 200);
+        assert.match(csv.headers.get('content-type'), /^text\/csv/);
+        assert.match(csv.headers.get('content-disposition'), /^attachment; filename="ourvoice-stats-120101-.*-by-sex\.csv"$/);
+        assert.match(await csv.text(), /^key,label_en,label_km,cases,/);
+      }
+      const none = await fetch(base + ask); // the fixture's server runs with --stats-cache 0
+      assert.equal(none.headers.get('cache-control'), 'no-store');
+      await none.text();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test('--stats-cache takes whole seconds up to an hour', async () => {
+    await assert.rejects(ourvoice(['serve', '--db', 'none.db', '--stats-cache', '3601']), /--stats-cache/);
+    await assert.rejects(ourvoice(['serve', '--db', 'none.db', '--stats-cache', 'soon']), /--stats-cache/);
+  });
+});
+
 describe('synthetic cases', () => {
   test('seed spreads cases over the country; its rebuild equals the recount', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ourvoice-seed-'));

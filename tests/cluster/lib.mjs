@@ -65,6 +65,7 @@ export async function psqlNumber(url, sql) {
 /** The environment of the ourvoice children (sanitizer settings as tests/run.sh sets them). */
 export function childEnv(extra = {}) {
   const env = { ...process.env, ...extra };
+  env.OURVOICE_STATS_CACHE ??= '0'; // figures read right after each change
   env.ASAN_OPTIONS ??= 'detect_leaks=1:abort_on_error=0:halt_on_error=1';
   env.UBSAN_OPTIONS ??= 'print_stacktrace=1:halt_on_error=1';
   env.LSAN_OPTIONS ??= `suppressions=${path.join(REPO, 'tests', 'lsan.supp')}:print_suppressions=0`;

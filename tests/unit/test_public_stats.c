@@ -171,6 +171,30 @@ static void test_build_from_sums(void **state)
     arena_free(a);
 }
 
+/* A wait longer than a year is not dropped: it counts as STATS_MAX_DAYS - 1 days. The delay
+ * rows of one key may also come in several runs (the store sums per run); they add up. */
+static void test_long_waits_and_split_runs(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new();
+    struct stats_sums sums = {"", {0}};
+    sums.count[SC_CASES] = sums.count[SC_COMPLAINT] = 10;
+    struct stats_delay delays[] = {{"", STATS_ACKNOWLEDGE, 1, 4},
+                                   {"", STATS_ACKNOWLEDGE, 400, 5},
+                                   {"", STATS_ACKNOWLEDGE, 1, 1},
+                                   {"", STATS_ANSWER, 900, 6}};
+    struct stats_raw total = {&sums, 1, delays, 4, NULL, 0};
+    struct public_stats st;
+    public_stats_build(a, &total, NULL, NULL, 0, false, &st);
+    assert_int_equal(st.total.acknowledge_days.median, 1); /* 5 of 10 within a day */
+    assert_int_equal(st.total.acknowledge_days.p90, STATS_MAX_DAYS - 1);
+    assert_int_equal(st.total.answer_days.median, STATS_MAX_DAYS - 1);
+    assert_int_equal(stats_days_bucket(-1), -1);
+    assert_int_equal(stats_days_bucket(365), 365);
+    assert_int_equal(stats_days_bucket(10000), 365);
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_small_total_hides_all),
         cmocka_unit_test(test_within_a_row),
         cmocka_unit_test(test_build_from_sums),
+        cmocka_unit_test(test_long_waits_and_split_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
