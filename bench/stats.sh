@@ -105,6 +105,7 @@ province 12, by district|/api/v1/stats?area=12&by=area
 province 12, by sex|/api/v1/stats?area=12&by=sex
 province 12, by month|/api/v1/stats?area=12&by=month
 office scorecard, by sex|/api/v1/stats?office=$office&by=sex
+province 12, published quotations|/api/v1/stats/quotes?area=12
 nation, by office (open data, 2,100 rows)|/api/v1/stats?by=office
 EOF2
 }
@@ -112,6 +113,7 @@ EOF2
 rows=""
 for n in $SIZES; do
   db="$(make_db "$n")"
+  "$BIN" init --db "$db" >/dev/null # a database kept from an older version: migrated first
   seed_s="$(cat "$db.done")"
   size_mb="$(du -cm "$db" "$db-wal" 2>/dev/null | awk 'END { print $1 }' || true)" # (no -wal after a clean close)
   rollup_rows="$(sqlite3 "$db" 'SELECT (SELECT count(*) FROM stats_cells) + (SELECT count(*) FROM stats_delays) + (SELECT count(*) FROM stats_scores)')"

@@ -149,12 +149,22 @@ int cmd_serve(int argc, char **argv)
     if (store_open(cfg.db_url, &s, &err) != STORE_OK)
         return opt_fail(err, NULL), 1;
     long long areas = 0;
+    int version = 0, latest = 0;
     int rc = store_area_count(s, NULL, &areas);
+    if (rc == STORE_OK)
+        rc = store_schema_version(s, &version, &latest);
     store_close(s);
     if (rc != STORE_OK || areas == 0)
         return opt_fail("the database is not initialised; run `ourvoice init --db FILE` first",
                         NULL),
                1;
+    if (version != latest) {
+        fprintf(stderr, "ourvoice: the database is at migration %d and this program at %d; %s\n",
+                version, latest,
+                version < latest ? "run `ourvoice init --db …` to migrate it first"
+                                 : "run the newer program that migrated it");
+        return 1;
+    }
     cfg.data_dir = data_dir; /* the dashboard's maps come from there, not copied into web/ */
     if (cfg.test_hooks)
         log_warn("test_hooks_enabled", "note=\"test endpoints are on; never in production\"");

@@ -205,6 +205,12 @@ static int apply(struct pg_store *s, const struct migration *m, int *to)
     return rc;
 }
 
+static int op_schema_version(struct store *base, int *version)
+{
+    struct pg_store *s = pg_impl(base);
+    return current_version(s, version);
+}
+
 static int op_migrate(struct store *base, int *from, int *to)
 {
     struct pg_store *s = pg_impl(base);
@@ -363,6 +369,7 @@ static const struct store_ops postgres_ops = {
     .engine = "postgres",
     .close = op_close,
     .migrate = op_migrate,
+    .schema_version = op_schema_version,
     .begin = op_begin,
     .commit = op_commit,
     .rollback = op_rollback,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "store/postgres_internal.h"
 #include "core/banned.h"
 
@@ -98,14 +99,21 @@ int pgs_stats_read(struct store *base, struct arena *a, const struct stats_query
     return rc;
 }
 
-#define QUOTE_COLS "SELECT kind, service_code, created_at, text FROM cases"
-#define QUOTE_TAIL                                                                                 \
-    " AND created_at >= $2::text AND created_at < $3::text AND public_consent = 1"                 \
-    " AND public_approved = 1 ORDER BY id DESC LIMIT $4::bigint"
+/* As sqlite_stats.c: the nation from the index of published cases by id; an area's ids first
+ * from the index by area (migration 0006), then their rows. */
+#define QUOTE_COLS      "SELECT kind, service_code, created_at, text FROM cases"
+#define QUOTE_PUBLISHED " AND public_consent = 1 AND public_approved = 1"
+#define QUOTE_PERIOD    " AND created_at >= $2::text AND created_at < $3::text"
 
+static const char sql_quotes_nation[] = QUOTE_COLS
+    " WHERE $1::text = ''" QUOTE_PERIOD QUOTE_PUBLISHED " ORDER BY id DESC LIMIT $4::bigint";
 static const char sql_quotes_area[] =
-    QUOTE_COLS " WHERE starts_with(area_code, $1::text)" QUOTE_TAIL;
-static const char sql_quotes_office[] = QUOTE_COLS " WHERE office_id = $1::bigint" QUOTE_TAIL;
+    QUOTE_COLS " WHERE id IN (SELECT id FROM cases WHERE area_code >= $1::text"
+               " AND area_code < $5::text" QUOTE_PERIOD QUOTE_PUBLISHED
+               " ORDER BY id DESC LIMIT $4::bigint) ORDER BY id DESC";
+static const char sql_quotes_office[] =
+    QUOTE_COLS " WHERE office_id = $1::bigint" QUOTE_PERIOD QUOTE_PUBLISHED
+               " ORDER BY id DESC LIMIT $4::bigint";
 
 static void read_quote(PGresult *r, int row, struct arena *a, void *item)
 {
@@ -120,15 +128,22 @@ int pgs_stats_quotes(struct store *base, struct arena *a, const struct stats_quo
                      struct stats_quote_list *out)
 {
     struct pg_params p = {0};
-    if (q->office_id)
+    const char *prefix = q->area_prefix ? q->area_prefix : "";
+    if (q->office_id) {
         pg_int(&p, 1, q->office_id);
-    else
-        pg_text(&p, 1, q->area_prefix ? q->area_prefix : "");
+    } else {
+        pg_text(&p, 1, prefix);
+        if (*prefix)
+            pg_text(&p, 5, text_prefix_end(a, prefix));
+    }
     pg_text(&p, 2, q->from);
     pg_text(&p, 3, q->to);
     pg_int(&p, 4, (long long)q->limit);
-    return pg_collect(pg_impl(base), q->office_id ? sql_quotes_office : sql_quotes_area, &p, a,
-                      sizeof *out->items, read_quote, (void **)&out->items, &out->count);
+    const char *sql = q->office_id ? sql_quotes_office
+                      : *prefix    ? sql_quotes_area
+                                   : sql_quotes_nation;
+    return pg_collect(pg_impl(base), sql, &p, a, sizeof *out->items, read_quote,
+                      (void **)&out->items, &out->count);
 }
 
 /* ---- rebuild and recount ---- */

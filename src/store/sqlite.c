@@ -173,6 +173,12 @@ static int apply(struct sqlite_store *s, const struct migration *m)
     return rc;
 }
 
+static int op_schema_version(struct store *base, int *version)
+{
+    struct sqlite_store *s = sq_impl(base);
+    return current_version(s, version);
+}
+
 static int op_migrate(struct store *base, int *from, int *to)
 {
     struct sqlite_store *s = sq_impl(base);
@@ -358,6 +364,7 @@ static const struct store_ops sqlite_ops = {
     .engine = "sqlite",
     .close = op_close,
     .migrate = op_migrate,
+    .schema_version = op_schema_version,
     .begin = op_begin,
     .commit = op_commit,
     .rollback = op_rollback,

@@ -2,6 +2,8 @@
  * wrappers are the one place where store failures are counted for /metrics. */
 #include "store/store.h"
 
+#include "store/migrations.h"
+
 #include <jansson.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -80,6 +82,15 @@ int store_tx(struct store *s, store_tx_fn fn, void *ctx)
 int store_migrate(struct store *s, int *from, int *to)
 {
     return counted(s->ops->migrate(s, from, to));
+}
+
+int store_schema_version(struct store *s, int *version, int *latest)
+{
+    *latest = 0;
+    for (const struct migration *m = migrations; m->engine; m++)
+        if (strcmp(m->engine, s->ops->engine) == 0 && m->version > *latest)
+            *latest = m->version;
+    return counted(s->ops->schema_version(s, version));
 }
 
 int store_area_get(struct store *s, struct arena *a, const char *code, struct area *out)

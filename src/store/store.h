@@ -30,6 +30,7 @@ struct store_ops {
     const char *engine;
     void (*close)(struct store *s);
     int (*migrate)(struct store *s, int *from, int *to);
+    int (*schema_version)(struct store *s, int *version);
     int (*begin)(struct store *s);
     int (*commit)(struct store *s);
     void (*rollback)(struct store *s);
@@ -200,6 +201,8 @@ typedef int (*store_tx_fn)(struct store *s, void *ctx);
 int store_tx(struct store *s, store_tx_fn fn, void *ctx);
 
 int store_migrate(struct store *s, int *from, int *to);
+/* The migration the database is at, and the last this program has (for its engine). */
+int store_schema_version(struct store *s, int *version, int *latest);
 
 int store_area_get(struct store *s, struct arena *a, const char *code, struct area *out);
 int store_area_children(struct store *s, struct arena *a, const char *parent,

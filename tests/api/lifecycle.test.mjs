@@ -8,7 +8,10 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { BIN, rawGet, startServer, tryConnect } from './harness.mjs';
+import { BIN, ourvoice, rawGet, serveDatabase, startServer, tryConnect } from './harness.mjs';
+
+const sqlite = (db, sql) => new Promise((resolve, reject) =>
+  execFile('sqlite3', [db, sql], (err, stdout) => (err ? reject(err) : resolve(stdout))));
 
 /** A GET over its own connection; resolves {status, body, at} when the answer is complete. */
 function slowGet(port, target) {
@@ -132,6 +135,35 @@ describe('start', () => {
       assert.notEqual(result.code, 0);
       assert.doesNotMatch(result.stdout, /listening on/);
       assert.doesNotMatch(result.stderr, /AddressSanitizer|LeakSanitizer|runtime error:/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('serve refuses a database behind its migrations until init migrates it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ourvoice-api-'));
+    try {
+      const db = path.join(dir, 'old.db');
+      await ourvoice(['init', '--db', db]);
+      const last = Number((await sqlite(db, 'SELECT max(version) FROM schema_migrations')).trim());
+      assert.ok(last >= 6);
+      // as a database made by the previous release: its last migration not yet applied
+      await sqlite(db, `DROP INDEX cases_published_by_area; DELETE FROM schema_migrations WHERE version = ${last}`);
+      const serve = () => new Promise((resolve) =>
+        execFile(BIN, ['serve', '--db', db, '--port', '0'], { timeout: 20000 }, (err, stdout, stderr) =>
+          resolve({ code: err ? err.code : 0, stdout, stderr })));
+      const refused = await serve();
+      assert.equal(refused.code, 1);
+      assert.doesNotMatch(refused.stdout, /listening on/);
+      assert.match(refused.stderr, new RegExp(`at migration ${last - 1} and this program at ${last}; run \`ourvoice init`));
+      await ourvoice(['init', '--db', db]);
+      assert.equal((await sqlite(db, 'SELECT max(version) FROM schema_migrations')).trim(), String(last));
+      const s = await serveDatabase(db);
+      try {
+        assert.equal((await fetch(s.url + '/api/v1/stats/quotes?area=12')).status, 200);
+      } finally {
+        await s.stop();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
