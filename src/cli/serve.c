@@ -158,13 +158,15 @@ int cmd_serve(int argc, char **argv)
         return opt_fail("the database is not initialised; run `ourvoice init --db FILE` first",
                         NULL),
                1;
-    if (version != latest) {
-        fprintf(stderr, "ourvoice: the database is at migration %d and this program at %d; %s\n",
-                version, latest,
-                version < latest ? "run `ourvoice init --db …` to migrate it first"
-                                 : "run the newer program that migrated it");
+    if (version < latest) {
+        fprintf(stderr,
+                "ourvoice: the database is at migration %d and this program at %d; run "
+                "`ourvoice init --db …` to migrate it first\n",
+                version, latest);
         return 1;
     }
+    if (version > latest) /* a rolling upgrade: a newer node migrated it */
+        log_warn("schema_newer", "database=%d program=%d", version, latest);
     cfg.data_dir = data_dir; /* the dashboard's maps come from there, not copied into web/ */
     if (cfg.test_hooks)
         log_warn("test_hooks_enabled", "note=\"test endpoints are on; never in production\"");
