@@ -3,6 +3,7 @@
  * aggregated, with small cells hidden by domain/public_stats. Reads go to the read store
  * (a replica when one is configured). */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -529,7 +530,10 @@ static void answer(struct request *r, struct stats_job *j)
 }
 
 /* A breakdown by office of a province or the nation reads a roll-up row per office, month
- * and day of delay: a second or more at national scale, which must not hold up the loop. */
+ * and day of delay: a second or more at national scale, which must not hold up the loop,
+ * nor fill the worker pool that the submissions' hashes need: one at a time. */
+static atomic_int heavy_running;
+
 static bool heavy(const struct stats_ask *q)
 {
     return q->by && strcmp(q->by->by, "office") == 0 && !q->office.id &&
@@ -550,6 +554,7 @@ static void stats_work(void *arg)
 
 static void stats_done(struct request *r, void *arg)
 {
+    atomic_fetch_sub(&heavy_running, 1);
     answer(r, arg);
 }
 
@@ -564,6 +569,12 @@ void h_stats(struct request *r)
         return;
     const struct server_config *cfg = server_config();
     if (heavy(&j->q) && cfg) {
+        if (atomic_fetch_add(&heavy_running, 1) > 0) {
+            atomic_fetch_sub(&heavy_running, 1);
+            reply_header(r, "Retry-After", "5");
+            reply_error(r, ERR_UNAVAILABLE, NULL);
+            return;
+        }
         j->db_url = cfg->db_read_url ? cfg->db_read_url : cfg->db_url;
         server_defer(r, stats_work, stats_done, j);
         return;

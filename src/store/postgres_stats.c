@@ -17,26 +17,34 @@
     " sum(answered_in_time), sum(rated), sum(satisfied), sum(rating_n), sum(rating_sum),"          \
     " sum(overcharged)"
 
-/* $1 a JSON array of scopes, $2 the dim, $3/$4 the first and last month. */
-#define WHERE_QUERY                                                                                \
+/* $1 a JSON array of scopes, $2 the dim, $3/$4 the first and last month. The dim "all" has
+ * only the value '', which said lets the month range narrow the primary key's search. */
+#define WHERE_ANY                                                                                  \
     " WHERE scope IN (SELECT jsonb_array_elements_text($1::jsonb)) AND dim = $2::text"             \
     " AND month BETWEEN $3::text AND $4::text"
+#define WHERE_ALL                                                                                  \
+    " WHERE scope IN (SELECT jsonb_array_elements_text($1::jsonb)) AND dim = $2::text"             \
+    " AND value = '' AND month BETWEEN $3::text AND $4::text"
 
-#define CELLS(key) "SELECT " key ", " SUMS " FROM stats_cells" WHERE_QUERY " GROUP BY 1 ORDER BY 1"
-#define DELAYS(key)                                                                                \
-    "SELECT " key ", measure, days, sum(n) FROM stats_delays" WHERE_QUERY                          \
+#define CELLS(key, where) "SELECT " key ", " SUMS " FROM stats_cells" where " GROUP BY 1 ORDER BY 1"
+#define DELAYS(key, where)                                                                         \
+    "SELECT " key ", measure, days, sum(n) FROM stats_delays" where                                \
     " GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3"
-#define SCORES(key)                                                                                \
-    "SELECT " key ", criterion, sum(n), sum(sum) FROM stats_scores" WHERE_QUERY                    \
+#define SCORES(key, where)                                                                         \
+    "SELECT " key ", criterion, sum(n), sum(sum) FROM stats_scores" where                          \
     " GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2"
+#define BY_GROUP(sql)                                                                              \
+    {                                                                                              \
+        {sql("''::text", WHERE_ANY), sql("value", WHERE_ANY), sql("scope", WHERE_ANY),             \
+         sql("month", WHERE_ANY)},                                                                 \
+            {sql("''::text", WHERE_ALL), sql("value", WHERE_ALL), sql("scope", WHERE_ALL),         \
+             sql("month", WHERE_ALL)},                                                             \
+    }
 
-/* Indexed by enum stats_group: the key each group sums under. */
-static const char *const sql_cells[] = {CELLS("''::text"), CELLS("value"), CELLS("scope"),
-                                        CELLS("month")};
-static const char *const sql_delays[] = {DELAYS("''::text"), DELAYS("value"), DELAYS("scope"),
-                                         DELAYS("month")};
-static const char *const sql_scores[] = {SCORES("''::text"), SCORES("value"), SCORES("scope"),
-                                         SCORES("month")};
+/* Indexed by [dim is "all"][enum stats_group]: the key each group sums under. */
+static const char *const sql_cells[2][4] = BY_GROUP(CELLS);
+static const char *const sql_delays[2][4] = BY_GROUP(DELAYS);
+static const char *const sql_scores[2][4] = BY_GROUP(SCORES);
 
 static void read_sums(PGresult *r, int row, struct arena *a, void *item)
 {
@@ -87,13 +95,14 @@ int pgs_stats_read(struct store *base, struct arena *a, const struct stats_query
     char *scopes = store_stats_scopes_json(q);
     if (!scopes)
         return STORE_FAILED;
-    int rc = read_table(s, sql_cells[q->group], scopes, q, a, sizeof *out->sums, read_sums,
+    int all = strcmp(q->dim, "all") == 0;
+    int rc = read_table(s, sql_cells[all][q->group], scopes, q, a, sizeof *out->sums, read_sums,
                         (void **)&out->sums, &out->sums_count);
     if (rc == STORE_OK)
-        rc = read_table(s, sql_delays[q->group], scopes, q, a, sizeof *out->delays, read_delay,
+        rc = read_table(s, sql_delays[all][q->group], scopes, q, a, sizeof *out->delays, read_delay,
                         (void **)&out->delays, &out->delays_count);
     if (rc == STORE_OK)
-        rc = read_table(s, sql_scores[q->group], scopes, q, a, sizeof *out->scores, read_score,
+        rc = read_table(s, sql_scores[all][q->group], scopes, q, a, sizeof *out->scores, read_score,
                         (void **)&out->scores, &out->scores_count);
     free(scopes);
     return rc;

@@ -361,6 +361,22 @@ describe('synthetic cases', () => {
         assert.ok(offices.rows.every((r) => r.label_en && r.label_en !== r.key), 'every office named');
         const sum = offices.rows.reduce((n, r) => n + (r.cases ?? 0), 0);
         assert.ok(sum <= 400, `the shown office counts (${sum}) stay within the total`);
+        // national breakdowns by office run on a worker, one at a time: others at that
+        // moment are told to come back (503 unavailable, Retry-After)
+        const months = Array.from({ length: 8 }, (_, i) => new Date(Date.now() - (i + 2) * 31 * DAY * 1000).toISOString().slice(0, 7));
+        const answers = await Promise.all(months.map((m) => fetch(`${s.url}/api/v1/stats?by=office&from=${m}`)));
+        for (const res of answers) {
+          const body = await res.json();
+          if (res.status === 503) {
+            assert.equal(body.error.code, 'unavailable');
+            assert.equal(res.headers.get('retry-after'), '5');
+          } else {
+            assert.equal(res.status, 200, JSON.stringify(body));
+            assert.ok(body.rows.length > 20);
+          }
+        }
+        assert.ok(answers.some((res) => res.status === 200));
+        assert.ok((await getJson(s.url, `/api/v1/stats?by=office&from=${months[7]}`)).rows.length > 20, 'free again');
       } finally {
         await s.stop();
       }
