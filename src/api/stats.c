@@ -502,13 +502,14 @@ static void reply_stats_csv(struct request *r, const struct stats_ask *q, const 
     buf_release(&b);
 }
 
-/* The figures of an answer: computed on the loop, or on a worker for the heavy ones. */
+/* The figures of an answer: computed on the loop, or on a worker (weight_of). */
 struct stats_job {
     struct stats_ask q;
     struct keyed k;
     struct public_stats st;
     struct arena *arena; /* the request's: only the worker touches it meanwhile */
     const char *db_url;
+    bool exclusive; /* holds the one place of ONE_AT_A_TIME */
     int rc;
 };
 
@@ -530,14 +531,20 @@ static void answer(struct request *r, struct stats_job *j)
 }
 
 /* A breakdown by office of a province or the nation reads a roll-up row per office, month
- * and day of delay: a second or more at national scale, which must not hold up the loop,
- * nor fill the worker pool that the submissions' hashes need: one at a time. */
-static atomic_int heavy_running;
+ * and day of delay: tens of milliseconds for a province, a second or more for the nation
+ * at ten million cases. Those run on a worker, not the loop; the nation's one at a time,
+ * so that they never fill the worker pool the submissions' hashes need. */
+enum weight { LIGHT, ON_WORKER, ONE_AT_A_TIME };
 
-static bool heavy(const struct stats_ask *q)
+static atomic_int exclusive_running;
+
+static enum weight weight_of(const struct stats_ask *q)
 {
-    return q->by && strcmp(q->by->by, "office") == 0 && !q->office.id &&
-           (!q->area.code || strlen(q->area.code) <= 2);
+    if (!q->by || strcmp(q->by->by, "office") != 0 || q->office.id)
+        return LIGHT;
+    if (!q->area.code)
+        return ONE_AT_A_TIME;
+    return strlen(q->area.code) <= 2 ? ON_WORKER : LIGHT;
 }
 
 static void stats_work(void *arg)
@@ -554,8 +561,10 @@ static void stats_work(void *arg)
 
 static void stats_done(struct request *r, void *arg)
 {
-    atomic_fetch_sub(&heavy_running, 1);
-    answer(r, arg);
+    struct stats_job *j = arg;
+    if (j->exclusive)
+        atomic_fetch_sub(&exclusive_running, 1);
+    answer(r, j);
 }
 
 void h_stats(struct request *r)
@@ -568,19 +577,21 @@ void h_stats(struct request *r)
     if (reply_cache_send(r, j->q.cache_key))
         return;
     const struct server_config *cfg = server_config();
-    if (heavy(&j->q) && cfg) {
-        if (atomic_fetch_add(&heavy_running, 1) > 0) {
-            atomic_fetch_sub(&heavy_running, 1);
-            reply_header(r, "Retry-After", "5");
-            reply_error(r, ERR_UNAVAILABLE, NULL);
-            return;
-        }
-        j->db_url = cfg->db_read_url ? cfg->db_read_url : cfg->db_url;
-        server_defer(r, stats_work, stats_done, j);
+    enum weight w = cfg ? weight_of(&j->q) : LIGHT;
+    if (w == LIGHT) {
+        compute(r->read_store, j);
+        answer(r, j);
         return;
     }
-    compute(r->read_store, j);
-    answer(r, j);
+    j->exclusive = w == ONE_AT_A_TIME;
+    if (j->exclusive && atomic_fetch_add(&exclusive_running, 1) > 0) {
+        atomic_fetch_sub(&exclusive_running, 1);
+        reply_header(r, "Retry-After", "5");
+        reply_error(r, ERR_UNAVAILABLE, NULL);
+        return;
+    }
+    j->db_url = cfg->db_read_url ? cfg->db_read_url : cfg->db_url;
+    server_defer(r, stats_work, stats_done, j);
 }
 
 /* ---- quotations ---- */

@@ -179,6 +179,11 @@ describe('statistics against the hand-computed fixture', () => {
     assert.equal(s.scope.office, Number(office.key));
     assert.equal(s.total.cases, 17);
     assert.equal(s.total.answered_in_time, 0.857);
+    // a province's breakdown by office (computed on a worker) and the nation's give it too
+    for (const scope of ['area=12&', '']) {
+      const p = await getJson(base, `/api/v1/stats?${scope}by=office&${PERIOD}`);
+      assert.deepEqual(p.rows.filter((r) => r.cases !== 0), c.rows);
+    }
   });
 
   test('CSV download: "<5" where hidden, the total last', async () => {
