@@ -101,16 +101,15 @@ static void scores_flush(struct summing *sm)
     sm->score_count = 0;
 }
 
-/* True when the row's key starts a new run (the previous run is then flushed). */
-static bool summing_key(struct summing *sm, sqlite3_stmt *st, void (*flush)(struct summing *))
+/* Starts a new run when the row's key is not the run's (the previous run is flushed). */
+static void summing_key(struct summing *sm, sqlite3_stmt *st, void (*flush)(struct summing *))
 {
     const char *key = (const char *)sqlite3_column_text(st, 0);
     if (sm->key && strcmp(sm->key, key ? key : "") == 0)
-        return false;
+        return;
     if (sm->key)
         flush(sm);
     sm->key = sq_col_text(st, 0, sm->a);
-    return true;
 }
 
 static void add_delay(struct summing *sm, sqlite3_stmt *st)
@@ -143,20 +142,6 @@ static void add_score(struct summing *sm, sqlite3_stmt *st)
     sm->scores[i].sum += sqlite3_column_int64(st, 3);
 }
 
-static int read_summed(struct sqlite_store *s, sqlite3_stmt *st, struct summing *sm,
-                       void (*add)(struct summing *, sqlite3_stmt *),
-                       void (*flush)(struct summing *))
-{
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        add(sm, st);
-    if (sm->key)
-        flush(sm);
-    int status = rc == SQLITE_DONE ? STORE_OK : sq_failed(s, rc, "stats");
-    sqlite3_reset(st);
-    return status;
-}
-
 static sqlite3_stmt *stats_stmt(struct sqlite_store *s, const char *const sql[2][4],
                                 const char *scopes, const struct stats_query *q)
 {
@@ -170,36 +155,29 @@ static sqlite3_stmt *stats_stmt(struct sqlite_store *s, const char *const sql[2]
     return st;
 }
 
-static int read_delays(struct sqlite_store *s, const char *scopes, const struct stats_query *q,
-                       struct arena *a, struct stats_raw *out)
+/* Reads the rows of sql into *items (of `size` bytes each), summed by add and flush. */
+static int read_summed(struct sqlite_store *s, const char *const sql[2][4], const char *scopes,
+                       const struct stats_query *q, struct arena *a, size_t size,
+                       void (*add)(struct summing *, sqlite3_stmt *),
+                       void (*flush)(struct summing *), void **items, size_t *count)
 {
-    sqlite3_stmt *st = stats_stmt(s, sql_delays, scopes, q);
+    sqlite3_stmt *st = stats_stmt(s, sql, scopes, q);
     if (!st)
         return STORE_FAILED;
-    struct summing *sm = xcalloc(1, sizeof *sm);
+    struct summing *sm = xcalloc(1, sizeof *sm); /* (its histogram is 6 KB) */
     sm->a = a;
-    sm->size = sizeof *out->delays;
-    int rc = read_summed(s, st, sm, add_delay, delays_flush);
-    out->delays = sm->items;
-    out->delays_count = sm->count;
+    sm->size = size;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        add(sm, st);
+    if (sm->key)
+        flush(sm);
+    int status = rc == SQLITE_DONE ? STORE_OK : sq_failed(s, rc, "stats");
+    sqlite3_reset(st);
+    *items = sm->items;
+    *count = sm->count;
     free(sm);
-    return rc;
-}
-
-static int read_scores(struct sqlite_store *s, const char *scopes, const struct stats_query *q,
-                       struct arena *a, struct stats_raw *out)
-{
-    sqlite3_stmt *st = stats_stmt(s, sql_scores, scopes, q);
-    if (!st)
-        return STORE_FAILED;
-    struct summing *sm = xcalloc(1, sizeof *sm);
-    sm->a = a;
-    sm->size = sizeof *out->scores;
-    int rc = read_summed(s, st, sm, add_score, scores_flush);
-    out->scores = sm->items;
-    out->scores_count = sm->count;
-    free(sm);
-    return rc;
+    return status;
 }
 
 int sqs_stats_read(struct store *base, struct arena *a, const struct stats_query *q,
@@ -216,9 +194,11 @@ int sqs_stats_read(struct store *base, struct arena *a, const struct stats_query
     int rc =
         sq_collect(s, st, a, sizeof *out->sums, read_sums, (void **)&out->sums, &out->sums_count);
     if (rc == STORE_OK)
-        rc = read_delays(s, scopes, q, a, out);
+        rc = read_summed(s, sql_delays, scopes, q, a, sizeof *out->delays, add_delay, delays_flush,
+                         (void **)&out->delays, &out->delays_count);
     if (rc == STORE_OK)
-        rc = read_scores(s, scopes, q, a, out);
+        rc = read_summed(s, sql_scores, scopes, q, a, sizeof *out->scores, add_score, scores_flush,
+                         (void **)&out->scores, &out->scores_count);
     free(scopes);
     return rc;
 }
