@@ -366,3 +366,7 @@ echo "bench: wrote $RESULTS" >&2
 
 # The citizen app's first-visit budget on an emulated slow phone writes its own section.
 "$ROOT/bench/citizen_budget.sh"
+
+# Statistics at national scale (1 and 10 million synthetic cases; the databases are made
+# once and kept in var/bench, which takes the better part of two hours the first time).
+"$ROOT/bench/stats.sh"

@@ -4,7 +4,7 @@
 # `ourvoice seed`, then measures national, province and office statistics queries with wrk
 # (p50/p99, requests/s) and reports the database size. Target: p99 < 50 ms at 10 million.
 #
-#   bench/stats.sh                                   (run by bench/run.sh)
+#   bench/stats.sh                                   (`make bench` runs it after the others)
 #   STATS_SIZES="100000" STATS_DURATION=5s bench/stats.sh
 #
 # Writes bench/RESULTS.md: only the section between <!-- stats:start --> and
