@@ -6,7 +6,7 @@
 // the open-data downloads. Every number comes from GET /api/v1/stats.
 import { h } from '/common/dom.js';
 import { t } from '/common/i18n.js';
-import { start, params, link, go, followLinks, PageProblem, problem } from './lib/shell.js';
+import { start, params, link, go, followLinks, PageProblem, problem, part } from './lib/shell.js';
 import {
   stats, area as areaOf, localName, rowLabel, levelOf, validArea, validMonth, MAP_FIGURES,
   figureName, periodText, read,
@@ -39,15 +39,6 @@ function url(values) {
   const cur = here();
   const next = { ...cur, ...values };
   return link(PATH, { area: next.area, from: next.from, to: next.to, fig: next.fig === 'cases' ? '' : next.fig });
-}
-
-// A part of the page that may fail on its own (one breakdown) without hiding the rest.
-async function part(promise, draw) {
-  try {
-    return draw(await promise);
-  } catch (e) {
-    return problem(e, 'area', { home: false });
-  }
 }
 
 async function render(root) {

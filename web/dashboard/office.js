@@ -6,7 +6,7 @@
 // month, kind, sex and service, and what citizens said (approved quotations).
 import { h } from '/common/dom.js';
 import { t } from '/common/i18n.js';
-import { start, params, link, go, PageProblem, problem } from './lib/shell.js';
+import { start, params, link, go, PageProblem, problem, part as partOf } from './lib/shell.js';
 import {
   stats, quotes as quotesOf, area as areaOf, services, localName, validMonth, periodText, CRITERIA, figureName,
 } from './lib/stats.js';
@@ -24,13 +24,7 @@ function here() {
   return { id: q.get('id') || '', from: q.get('from') || '', to: q.get('to') || '' };
 }
 
-async function part(promise, draw) {
-  try {
-    return draw(await promise);
-  } catch (e) {
-    return problem(e, 'office', { home: false });
-  }
-}
+const part = (promise, draw) => partOf(promise, draw, 'office');
 
 async function render(root) {
   const cur = here();

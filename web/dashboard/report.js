@@ -8,7 +8,7 @@
 // `ourvoice report` prints this page with headless Chromium once body[data-ready="1"].
 import { h } from '/common/dom.js';
 import { t, formatDate } from '/common/i18n.js';
-import { start, params, link, PageProblem, problem } from './lib/shell.js';
+import { start, params, link, PageProblem, problem, part } from './lib/shell.js';
 import {
   stats, quotes as quotesOf, services, area as areaOf, localName, rowLabel, levelOf, validArea, validMonth,
   periodText, CRITERIA, figureName, read,
@@ -24,14 +24,6 @@ import { boundaries, choropleth } from './lib/map.js';
 const CHILD = { nation: 'province', province: 'district', district: 'commune' };
 
 start(render);
-
-async function part(promise, draw, context) {
-  try {
-    return draw(await promise);
-  } catch (e) {
-    return problem(e, context, { home: false });
-  }
-}
 
 async function render(root) {
   const q = params();

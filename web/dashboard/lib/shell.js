@@ -114,6 +114,15 @@ export class PageProblem extends Error {
 }
 
 // The message of a problem in the current language, then in the other one.
+// A part of a page that may fail on its own (one breakdown) without hiding the rest.
+export async function part(promise, draw, context = 'area') {
+  try {
+    return draw(await promise);
+  } catch (e) {
+    return problem(e, context, { home: false });
+  }
+}
+
 export async function problem(e, context, { home = true } = {}) {
   const key = problemKey(e, context);
   const second = other(language());
